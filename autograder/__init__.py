@@ -1,0 +1,1 @@
+"""The course machinery: release exercises, check and grade notebooks, verify the course."""

@@ -1,0 +1,117 @@
+"""The `course` command. Every subcommand is a thin wrapper over one module of this package."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from .paths import CourseError
+
+DEFAULT_JOBS = max(1, os.cpu_count() or 1)
+
+
+def _add_timeouts(parser: argparse.ArgumentParser, cell: int, total: int) -> None:
+    parser.add_argument("--cell-timeout", type=int, default=cell, metavar="S",
+                        help=f"seconds one cell may run (default {cell})")
+    parser.add_argument("--timeout", type=int, default=total, metavar="S", dest="total_timeout",
+                        help=f"seconds a whole notebook may run (default {total})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description="AI Backend Engineering course tools.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("release", help="regenerate exercises/ from solutions/ (instructors, authors)")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 and list files that differ")
+
+    p = sub.add_parser("check", help="run the visible tests of one exercise notebook (learners)")
+    p.add_argument("notebook", type=Path)
+    _add_timeouts(p, cell=60, total=180)
+
+    p = sub.add_parser("progress", help="which exercises in your workspace pass (learners)")
+    p.add_argument("dir", type=Path, nargs="?", help="your workspace (default: workspace/ in the course)")
+    p.add_argument("-j", "--jobs", type=int, default=DEFAULT_JOBS)
+    _add_timeouts(p, cell=60, total=180)
+
+    p = sub.add_parser("workspace", help="copy new exercises into your workspace; never overwrites (learners)")
+    p.add_argument("dir", type=Path, nargs="?", help="default: workspace/ in the course")
+
+    p = sub.add_parser("grade", help="grade SUBMISSIONS_DIR/<student>/<exercise>.ipynb (instructors)")
+    p.add_argument("submissions", type=Path)
+    p.add_argument("-o", "--out", type=Path, help="output directory (default: <SUBMISSIONS_DIR>-graded)")
+    p.add_argument("-j", "--jobs", type=int, default=DEFAULT_JOBS, help="notebooks graded at once")
+    _add_timeouts(p, cell=60, total=300)
+
+    p = sub.add_parser("verify", help="prove every exercise honest and every lesson runnable (CI)")
+    p.add_argument("--only", metavar="MODULE_OR_EXERCISE", help="e.g. 01-cs-basics or cs-sql")
+    p.add_argument("--no-lessons", action="store_true", help="skip executing the lesson pages")
+    p.add_argument("-j", "--jobs", type=int, default=DEFAULT_JOBS)
+    _add_timeouts(p, cell=60, total=180)
+    return parser
+
+
+def dispatch(args: argparse.Namespace, console: Console) -> int:
+    if args.command == "release":
+        from . import release
+
+        files = release.planned()
+        if args.check:
+            diffs = release.differences(files)
+            for diff in diffs:
+                console.print(f"[red]{diff}[/red]", highlight=False)
+            if diffs:
+                console.print("exercises/ is out of sync with solutions/: run `course release` and commit the result.")
+                return 1
+            console.print(f"exercises/ matches solutions/ ({len(files)} notebooks).")
+            return 0
+        changed = release.write(files)
+        for path in changed:
+            console.print(f"  updated {path}", highlight=False)
+        console.print(f"{len(files)} exercise notebooks, {len(changed)} changed.")
+        return 0
+    if args.command == "check":
+        from . import check
+
+        return check.run(args.notebook, cell_timeout=args.cell_timeout, total_timeout=args.total_timeout,
+                         console=console)
+    if args.command in ("progress", "workspace"):
+        from . import workspace
+
+        folder = args.dir or workspace.default_dir()
+        if args.command == "workspace":
+            return workspace.copy_new(folder, console)
+        return workspace.run_progress(folder, jobs=args.jobs, cell_timeout=args.cell_timeout,
+                                      total_timeout=args.total_timeout, console=console)
+    if args.command == "grade":
+        from . import grade
+
+        out = args.out or args.submissions.with_name(args.submissions.name + "-graded")
+        return grade.run(args.submissions, out, jobs=args.jobs, cell_timeout=args.cell_timeout,
+                         total_timeout=args.total_timeout, console=console)
+    if args.command == "verify":
+        from . import verify
+
+        return verify.run(only=args.only, jobs=args.jobs, cell_timeout=args.cell_timeout,
+                          total_timeout=args.total_timeout, lessons=not args.no_lessons, console=console)
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(highlight=False)
+    try:
+        return dispatch(args, console)
+    except CourseError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 2
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

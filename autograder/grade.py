@@ -1,0 +1,160 @@
+"""`course grade SUBMISSIONS_DIR`: an instructor grades a whole class.
+
+SUBMISSIONS_DIR/<student>/<exercise>.ipynb -> OUT/grades.csv and OUT/feedback/<student>/<exercise>.html.
+Submitted files are only read. Every submission is graded in its own process and kernel; one
+that cannot be graded becomes an error row with the reason, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbformat import NotebookNode
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import grading
+from .notebooks import exercise_key_of, read_source, read_submission
+from .paths import CourseError, Exercise, find_exercise
+
+CSV_FIELDS = ["student", "exercise", "task", "score", "max", "error"]
+
+
+@dataclass
+class Submission:
+    student: str
+    path: Path
+
+
+def find_submissions(root: Path) -> list[Submission]:
+    if not root.is_dir():
+        raise CourseError(f"{root} is not a directory (expected SUBMISSIONS_DIR/<student>/<exercise>.ipynb)")
+    found = []
+    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for path in sorted(student_dir.rglob("*.ipynb")):
+            if ".ipynb_checkpoints" not in path.parts:
+                found.append(Submission(student_dir.name, path))
+    return found
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def csv_text(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def rows_for(student: str, report: grading.Report) -> list[dict]:
+    if not report.tasks:  # not even the exercise is known
+        return [dict(student=student, exercise=report.exercise, task="*", score=0, max=0, error=report.error)]
+    if report.error and all(t.error == report.error for t in report.tasks):  # nothing could run at all
+        return [dict(student=student, exercise=report.exercise, task="*", score=0,
+                     max=f"{report.max_score:g}", error=report.error)]
+    return [dict(student=student, exercise=report.exercise, task=t.task, score=f"{t.score:g}",
+                 max=f"{t.points:g}", error=t.error) for t in report.tasks]
+
+
+def feedback_html(student: str, report: grading.Report) -> str:
+    """A plain page for the learner: per task, points and why it failed; never test code."""
+    esc = html.escape
+    rows = "".join(
+        f"<tr class='{'pass' if t.passed else 'fail'}'><td>{esc(t.task)}</td><td>{t.score:g}/{t.points:g}</td>"
+        f"<td>{'passed' if t.passed else 'failed'}</td><td>{esc(t.message)}</td></tr>"
+        for t in report.tasks)
+    notes = "".join(f"<li>{esc(n)}</li>" for n in report.notes + ([report.error] if report.error else []))
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(report.exercise)}: {esc(student)}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto}}
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.4rem;text-align:left}}
+.pass td:nth-child(3){{color:#1a7f37}}.fail td:nth-child(3){{color:#cf222e}}</style></head>
+<body><h1>{esc(report.exercise)}</h1><p>Student: {esc(student)}. Score: <b>{report.score:g} / {report.max_score:g}</b></p>
+<table><tr><th>Task</th><th>Points</th><th>Result</th><th>Why it failed</th></tr>{rows}</table>
+{f"<h2>Notes</h2><ul>{notes}</ul>" if notes else ""}
+<p>Hidden tests are named with their message only; rerun <code>course check</code> on your notebook to try again.</p>
+</body></html>
+"""
+
+
+class Grader:
+    """Grades submissions one by one; references are read once per exercise."""
+
+    def __init__(self, cell_timeout: int, total_timeout: int):
+        self.cell_timeout, self.total_timeout = cell_timeout, total_timeout
+        self._references: dict[str, NotebookNode] = {}
+        self._lock = threading.Lock()
+
+    def reference(self, exercise: Exercise) -> NotebookNode:
+        with self._lock:
+            if exercise.key not in self._references:
+                self._references[exercise.key] = read_source(exercise)
+            return self._references[exercise.key]
+
+    def grade(self, sub: Submission) -> grading.Report:
+        try:
+            notebook = read_submission(sub.path)
+        except CourseError as exc:
+            exercise = find_exercise(sub.path.stem)
+            if exercise is None:
+                return grading.Report(exercise=sub.path.stem, error=str(exc))
+            return grading.not_gradable(self.reference(exercise), exercise.key, str(exc))
+        exercise = find_exercise(exercise_key_of(notebook) or "") or find_exercise(sub.path.stem)
+        if exercise is None:
+            return grading.Report(exercise=sub.path.stem,
+                                  error=f"{sub.path.name} is not a course exercise (unknown name and no course metadata)")
+        return grading.grade(self.reference(exercise), notebook, exercise.key,
+                             cell_timeout=self.cell_timeout, total_timeout=self.total_timeout)
+
+
+def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, total_timeout: int,
+        console: Console) -> int:
+    submissions = find_submissions(submissions_dir)
+    if not submissions:
+        raise CourseError(f"no notebooks found under {submissions_dir}/<student>/")
+    grader = Grader(cell_timeout, total_timeout)
+    results: dict[tuple[str, str], list[dict]] = {}
+    reports: list[tuple[str, grading.Report]] = []
+    csv_path = out_dir / "grades.csv"
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=console, transient=False) as progress, \
+            ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        bar = progress.add_task(f"Grading {len(submissions)} notebooks", total=len(submissions))
+        futures = {pool.submit(grader.grade, sub): sub for sub in submissions}
+        for future in as_completed(futures):
+            sub = futures[future]
+            report = future.result()
+            reports.append((sub.student, report))
+            results[(sub.student, str(sub.path))] = rows_for(sub.student, report)
+            atomic_write(out_dir / "feedback" / sub.student / f"{sub.path.stem}.html", feedback_html(sub.student, report))
+            ordered = [row for key in sorted(results) for row in results[key]]
+            atomic_write(csv_path, csv_text(ordered))
+            status = "[red]error[/red]" if report.error else f"{report.score:g}/{report.max_score:g}"
+            progress.console.print(f"  {sub.student} · {report.exercise}: {status}", highlight=False)
+            progress.advance(bar)
+
+    summary = Table(title="Grades", title_justify="left")
+    for col in ("Student", "Exercise", "Score", "Problem"):
+        summary.add_column(col)
+    for student, report in sorted(reports, key=lambda r: (r[0], r[1].exercise)):
+        summary.add_row(student, report.exercise, f"{report.score:g}/{report.max_score:g}", report.error)
+    console.print(summary)
+    console.print(f"Wrote {csv_path} and feedback in {out_dir / 'feedback'}", highlight=False)
+    return 0

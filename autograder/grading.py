@@ -1,0 +1,178 @@
+"""Grade one submission: rebuild it around the reference notebook, run it, score each task.
+
+The reference is the exercise as the course wrote it: the full source from solutions/ when an
+instructor grades (hidden tests included), the released notebook from exercises/ when a
+learner checks their own work. From the submission we take only what the learner is meant to
+write: the source of each answer cell (matched by its nbgrader grade_id, wherever it moved)
+and any extra code cells they added, kept after the cell they followed. Every other cell
+(instructions, setup, tests) comes from the reference, so a deleted, moved, duplicated or
+edited test cell changes nothing but a note in the report.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import nbformat
+from nbformat import NotebookNode
+
+from . import sandbox
+from .notebooks import checksum, grade_id, is_solution, is_test, nbgrader_meta, points
+
+MISSING_ANSWER = 'raise NotImplementedError("the answer cell {gid!r} is missing from the submission")'
+START = "\0start"  # anchor for extra cells added before any known cell
+
+
+@dataclass
+class TaskResult:
+    task: str
+    points: float
+    score: float
+    message: str = ""  # why the task failed, for the learner (never test code)
+    error: str = ""  # set when it could not be graded normally: timeout, crash, not run
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.points
+
+
+@dataclass
+class Report:
+    exercise: str
+    tasks: list[TaskResult] = field(default_factory=list)
+    error: str = ""  # the run stopped early, or the submission could not be graded at all
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.tasks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.points for t in self.tasks)
+
+
+def test_cells(reference: NotebookNode) -> list[NotebookNode]:
+    return [c for c in reference.cells if is_test(c)]
+
+
+def task_owners(reference: NotebookNode) -> dict[str, str]:
+    """Each test cell's grade_id -> the answer cell it checks (the nearest one above it)."""
+    owners, current = {}, None
+    for cell in reference.cells:
+        if is_solution(cell):
+            current = grade_id(cell)
+        elif is_test(cell) and current:
+            owners[grade_id(cell)] = current
+    return owners
+
+
+def assemble(reference: NotebookNode, submission: NotebookNode) -> tuple[NotebookNode, list[str]]:
+    """The notebook to run: the reference's cells with the learner's answers put in."""
+    by_id = {grade_id(c): c for c in reference.cells if grade_id(c)}
+    answers: dict[str, str] = {}
+    extras: dict[str, list[str]] = defaultdict(list)
+    notes: list[str] = []
+    seen_tests: set[str] = set()
+    anchor = START
+
+    for cell in submission.cells:
+        gid = grade_id(cell)
+        ref = by_id.get(gid) if gid else None
+        if ref is None:
+            if cell.get("cell_type") == "code" and cell.get("source", "").strip():
+                extras[anchor].append(cell["source"])
+            continue
+        anchor = gid
+        if is_solution(ref):
+            if gid in answers:
+                notes.append(f"answer cell '{gid}' appears more than once; the first copy was graded")
+            elif cell.get("cell_type") != ref.cell_type:
+                notes.append(f"answer cell '{gid}' was changed to a {cell.get('cell_type')} cell; it was not graded")
+            else:
+                answers[gid] = cell["source"]
+        elif is_test(ref) and gid not in seen_tests:
+            seen_tests.add(gid)
+            stored = nbgrader_meta(cell).get("checksum")
+            if cell.get("cell_type") != "code" or (stored and checksum(cell) != stored):
+                notes.append(f"test cell '{gid}' was edited; the original was restored and graded")
+
+    for ref in reference.cells:
+        gid = grade_id(ref)
+        if is_test(ref) and gid not in seen_tests:
+            notes.append(f"test cell '{gid}' was missing; the original was restored and graded")
+        if is_solution(ref) and gid not in answers:
+            notes.append(f"answer cell '{gid}' is missing; that task scores 0")
+
+    cells = [nbformat.v4.new_code_cell(src) for src in extras[START]]
+    for ref in reference.cells:
+        cell = copy.deepcopy(ref)
+        gid = grade_id(ref)
+        if is_solution(ref):
+            cell["source"] = answers.get(gid, MISSING_ANSWER.format(gid=gid))
+        cells.append(cell)
+        cells.extend(nbformat.v4.new_code_cell(src) for src in extras.get(gid, []))
+
+    nb = nbformat.v4.new_notebook(metadata=copy.deepcopy(reference.metadata))
+    nb.cells = cells
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"c{index}"
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return nb, notes
+
+
+def _grading_error(outcome: sandbox.CellOutcome | None, answer: sandbox.CellOutcome | None,
+                   answer_id: str | None, run: sandbox.RunResult) -> str:
+    """A reason the task could not be graded normally, or '' if its test simply ran."""
+    if answer is not None and answer.ename == "Timeout":
+        return f"answer cell '{answer_id}' timed out ({answer.evalue})"
+    if outcome is None:
+        return run.problem or "not run"
+    if outcome.status == "dead" or outcome.ename == "Timeout":
+        return outcome.message
+    return ""
+
+
+def _failure_message(outcome: sandbox.CellOutcome | None, run: sandbox.RunResult) -> str:
+    if outcome is None:
+        return f"not run: {run.problem}" if run.problem else "not run"
+    if outcome.ename == "NotImplementedError":
+        return "not answered yet (the answer cell still raises NotImplementedError)"
+    if outcome.ename == "AssertionError" and not outcome.evalue:
+        return "AssertionError (a check without a message failed)"
+    return outcome.message
+
+
+def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
+          cell_timeout: int = 60, total_timeout: int = 300) -> Report:
+    """Run `submission` against `reference` and score every test cell."""
+    nb, notes = assemble(reference, submission)
+    run = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout)
+    report = Report(exercise=exercise, notes=notes, error=run.problem, seconds=run.seconds)
+    owners = task_owners(reference)
+    answer_outcomes: dict[str, sandbox.CellOutcome | None] = {}
+    for index, cell in enumerate(nb.cells):
+        outcome = run.cells.get(index)
+        gid = grade_id(cell)
+        if is_solution(cell):
+            answer_outcomes[gid] = outcome
+            if outcome and outcome.status == "error" and outcome.ename != "NotImplementedError":
+                report.notes.append(f"answer cell '{gid}' raised {outcome.message}")
+        if is_test(cell):
+            ok = outcome is not None and outcome.status == "ok"
+            owner = owners.get(gid)
+            report.tasks.append(TaskResult(
+                task=gid, points=points(cell), score=points(cell) if ok else 0.0,
+                message="" if ok else _failure_message(outcome, run),
+                error="" if ok else _grading_error(outcome, answer_outcomes.get(owner), owner, run)))
+    return report
+
+
+def not_gradable(reference: NotebookNode, exercise: str, reason: str) -> Report:
+    """A report with every task at 0 and the reason, for a submission that cannot run."""
+    tasks = [TaskResult(grade_id(c), points(c), 0.0, reason, reason) for c in test_cells(reference)]
+    return Report(exercise=exercise, tasks=tasks, error=reason)

@@ -1,0 +1,222 @@
+"""`course verify`: prove every exercise honest and every lesson runnable.
+
+For each exercise: (1) the solution scores full marks, (2) the untouched exercise scores 0 on
+every task, (3) the plausible wrong answers in `<exercise>.wrong.py` score less than full on
+every task they target, and every task is targeted; plus static rules (task count, points,
+unique ids). Then (4) exercises/ is in sync with solutions/, and (5) every lesson page runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+from nbformat import NotebookNode
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import grading, release, sandbox
+from .notebooks import grade_id, is_solution, is_test, points, read_source, release_notebook
+from .paths import CourseError, Exercise, all_exercises, lesson_pages, repo_root
+
+MIN_TASKS, MAX_TASKS = 3, 6
+NOTEBOOK_BUDGET_S = 60  # every notebook must run in under this on 2 cores (reported, see DEVELOPERS.md)
+WRONG_HEADER = re.compile(r"^# %% (?P<gid>[A-Za-z0-9_.-]+)[^\n]*\n", re.M)
+
+
+def read_wrong(exercise: Exercise) -> dict[str, str]:
+    """`# %% <grade_id>` sections of the wrong-answer file: answer cell id -> wrong source."""
+    if not exercise.wrong.exists():
+        return {}
+    text = exercise.wrong.read_text(encoding="utf-8")
+    heads = list(WRONG_HEADER.finditer(text))
+    out = {}
+    for head, nxt in zip(heads, heads[1:] + [None]):
+        body = text[head.end(): nxt.start() if nxt else len(text)]
+        out[head["gid"]] = body.strip("\n") + "\n"
+    return out
+
+
+def static_problems(source: NotebookNode, wrong: dict[str, str]) -> list[str]:
+    problems = []
+    ids = [grade_id(c) for c in source.cells if grade_id(c)]
+    dupes = [gid for gid, n in Counter(ids).items() if n > 1]
+    if dupes:
+        problems.append(f"duplicate grade_id: {', '.join(dupes)}")
+    tests = [c for c in source.cells if is_test(c)]
+    if not MIN_TASKS <= len(tests) <= MAX_TASKS:
+        problems.append(f"{len(tests)} graded tasks (the course uses {MIN_TASKS}-{MAX_TASKS})")
+    problems += [f"task '{grade_id(c)}' has no points" for c in tests if points(c) <= 0]
+    owners = grading.task_owners(source)
+    problems += [f"task '{grade_id(c)}' has no answer cell above it" for c in tests if grade_id(c) not in owners]
+    answers = {grade_id(c) for c in source.cells if is_solution(c)}
+    problems += [f"wrong-answer section '{gid}' names no answer cell" for gid in wrong if gid not in answers]
+    if not any("### BEGIN HIDDEN TESTS" in c.source for c in tests):
+        problems.append("no hidden tests")
+    return problems
+
+
+def with_wrong_answers(source: NotebookNode, wrong: dict[str, str]) -> NotebookNode:
+    nb = copy.deepcopy(source)
+    for cell in nb.cells:
+        if is_solution(cell) and grade_id(cell) in wrong:
+            cell.source = wrong[grade_id(cell)]
+    return nb
+
+
+@dataclass
+class ExerciseVerdict:
+    exercise: Exercise
+    source: NotebookNode | None = None
+    wrong: dict[str, str] = field(default_factory=dict)
+    runs: dict[str, NotebookNode] = field(default_factory=dict)  # name -> notebook to grade
+    problems: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)  # task, points, solution, blank, wrong, ok
+
+
+def plan_exercise(exercise: Exercise) -> ExerciseVerdict:
+    """Static checks, and the notebooks to grade: solution, blank, wrong answers."""
+    verdict = ExerciseVerdict(exercise)
+    try:
+        verdict.source = read_source(exercise)
+        released = release_notebook(verdict.source)
+    except CourseError as exc:
+        verdict.problems.append(str(exc))
+        return verdict
+    verdict.wrong = read_wrong(exercise)
+    verdict.problems += static_problems(verdict.source, verdict.wrong)
+    verdict.runs = {"solution": verdict.source, "blank": released}
+    if verdict.wrong:
+        verdict.runs["wrong"] = with_wrong_answers(verdict.source, verdict.wrong)
+    else:
+        verdict.problems.append(f"no wrong answers: add {exercise.wrong.relative_to(repo_root())}")
+    return verdict
+
+
+def judge_exercise(verdict: ExerciseVerdict, reports: dict[str, grading.Report]) -> None:
+    """Compare the three runs task by task; record a row per task and every violation."""
+    for name, report in reports.items():
+        if report.error:
+            verdict.problems.append(f"{name} run: {report.error}")
+    owners = grading.task_owners(verdict.source)
+    by_task = {name: {t.task: t for t in r.tasks} for name, r in reports.items()}
+    for task in by_task["solution"].values():
+        sol = task.score
+        blank = by_task["blank"][task.task].score
+        targeted = owners.get(task.task) in verdict.wrong
+        wrong_score = by_task["wrong"][task.task].score if "wrong" in by_task and targeted else None
+        ok = sol == task.points and blank == 0 and wrong_score is not None and wrong_score < task.points
+        if sol != task.points:
+            verdict.problems.append(f"solution fails '{task.task}': {task.message}")
+        if blank != 0:
+            verdict.problems.append(f"untouched exercise passes '{task.task}' (a test that cannot fail)")
+        if not targeted:
+            verdict.problems.append(f"no wrong answer targets '{task.task}' (answer cell '{owners.get(task.task)}')")
+        elif wrong_score is not None and wrong_score >= task.points:
+            verdict.problems.append(f"wrong answer for '{owners[task.task]}' still passes '{task.task}'")
+        verdict.rows.append((task.task, task.points, sol, blank, wrong_score, ok))
+
+
+@dataclass
+class LessonVerdict:
+    page: Path
+    seconds: float
+    problem: str = ""
+
+
+def lesson_notebook(page: Path) -> NotebookNode:
+    try:
+        return jupytext.read(page)
+    except Exception as exc:
+        raise CourseError(f"{page}: not a MyST notebook: {exc}") from None
+
+
+def verify_lesson(page: Path, cell_timeout: int, total_timeout: int) -> LessonVerdict:
+    try:
+        nb = lesson_notebook(page)
+    except CourseError as exc:
+        return LessonVerdict(page, 0.0, str(exc))
+    if not any(c.cell_type == "code" for c in nb.cells):
+        return LessonVerdict(page, 0.0)
+    result = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout)
+    problem = result.problem
+    for index, outcome in sorted(result.cells.items()):
+        expected = "raises-exception" in nb.cells[index].metadata.get("tags", [])
+        if outcome.status != "ok" and not expected:
+            first_line = nb.cells[index].source.strip().splitlines()[0][:60]
+            problem = f"cell {index} ({first_line!r}) raised {outcome.message}"
+            break
+    return LessonVerdict(page, result.seconds, problem)
+
+
+def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, lessons: bool,
+        console: Console) -> int:
+    exercises = [e for e in all_exercises() if not only or e.module.startswith(only) or e.name == only]
+    pages = [p for p in lesson_pages() if not only or p.parent.name.startswith(only)] if lessons else []
+    if not exercises and not pages:
+        raise CourseError(f"nothing to verify{f' for {only!r}' if only else ''}")
+
+    verdicts = [plan_exercise(e) for e in exercises]
+    runs = [(v, name, nb) for v in verdicts for name, nb in v.runs.items()]
+    reports: dict[tuple[str, str], grading.Report] = {}
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    # One pool for every notebook run (three per exercise, one per lesson): `jobs` kernels at a time.
+    with Progress(*columns, console=console) as progress, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        bar = progress.add_task(f"Running {len(runs)} exercise notebooks and {len(pages)} lesson pages",
+                                total=len(runs) + len(pages))
+        run_futures = {
+            (v.exercise.key, name): pool.submit(grading.grade, v.source, nb, v.exercise.key,
+                                                cell_timeout=cell_timeout, total_timeout=total_timeout)
+            for v, name, nb in runs}
+        page_futures = [pool.submit(verify_lesson, p, cell_timeout, total_timeout) for p in pages]
+        for future in [*run_futures.values(), *page_futures]:
+            future.add_done_callback(lambda _: progress.advance(bar))
+        reports = {key: f.result() for key, f in run_futures.items()}
+        lesson_verdicts = [f.result() for f in page_futures]
+    for v in verdicts:
+        if v.runs:
+            judge_exercise(v, {name: reports[(v.exercise.key, name)] for name in v.runs})
+
+    failures = 0
+    table = Table(title="Exercises: solution must be full, blank 0, wrong < full", title_justify="left")
+    for col in ("Exercise", "Task", "Points", "Solution", "Blank", "Wrong", ""):
+        table.add_column(col, justify="right" if col in ("Points", "Solution", "Blank", "Wrong") else "left")
+    for v in verdicts:
+        for task, pts, sol, blank, wrong_score, ok in v.rows:
+            table.add_row(v.exercise.key, task, f"{pts:g}", f"{sol:g}", f"{blank:g}",
+                          "-" if wrong_score is None else f"{wrong_score:g}", "[green]ok[/green]" if ok else "[red]FAIL[/red]")
+    console.print(table)
+    for v in verdicts:
+        for problem in dict.fromkeys(v.problems):
+            failures += 1
+            console.print(f"[red]FAIL[/red] {v.exercise.key}: {problem}", highlight=False)
+
+    if pages:
+        lesson_table = Table(title=f"Lesson pages (each must run; budget {NOTEBOOK_BUDGET_S} s)", title_justify="left")
+        for col in ("Page", "Seconds", ""):
+            lesson_table.add_column(col)
+        for lv in lesson_verdicts:
+            rel = lv.page.relative_to(repo_root())
+            slow = lv.seconds > NOTEBOOK_BUDGET_S
+            status = f"[red]FAIL[/red] {lv.problem}" if lv.problem else ("[yellow]slow[/yellow]" if slow else "[green]ok[/green]")
+            lesson_table.add_row(str(rel), f"{lv.seconds:.1f}", status)
+            failures += bool(lv.problem)
+        console.print(lesson_table)
+
+    if not only:
+        diffs = release.differences(release.planned())
+        for diff in diffs:
+            console.print(f"[red]FAIL[/red] exercises/ out of sync, {diff} (run `course release`)", highlight=False)
+        failures += len(diffs)
+
+    if failures:
+        console.print(f"[red]{failures} problem(s).[/red]")
+        return 1
+    console.print(f"[green]All {len(exercises)} exercises honest, {len(pages)} lesson pages run.[/green]")
+    return 0
