@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=DEFAULT_JOBS, help="notebooks graded at once")
     _add_timeouts(p, cell=60, total=300)
 
+    p = sub.add_parser("book", help="build the course site into book/_build/html (warnings are errors)")
+    p.add_argument("--no-execute", action="store_true", help="don't run lessons (a quick check of structure)")
+    p.add_argument("--all", action="store_true", help="rebuild every page, not only changed ones")
+
     p = sub.add_parser("verify", help="prove every exercise honest and every lesson runnable (CI)")
     p.add_argument("--only", metavar="MODULE_OR_EXERCISE", help="e.g. 01-cs-basics or cs-sql")
     p.add_argument("--no-lessons", action="store_true", help="skip executing the lesson pages")
@@ -92,6 +96,10 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         out = args.out or args.submissions.with_name(args.submissions.name + "-graded")
         return grade.run(args.submissions, out, jobs=args.jobs, cell_timeout=args.cell_timeout,
                          total_timeout=args.total_timeout, console=console)
+    if args.command == "book":
+        from . import book
+
+        return book.run(execute=not args.no_execute, rebuild_all=args.all)
     if args.command == "verify":
         from . import verify
 

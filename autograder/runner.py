@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -81,10 +82,12 @@ def main(argv: list[str] | None = None) -> int:
                         record["ename"] = short(reply.get("ename", "Error"))
                         record["evalue"] = short(reply.get("evalue", ""))
                     emit(record)
+                emit({"finished": True})
+                # A graceful kernel shutdown takes seconds; the parent kills the kernel's process
+                # tree (it knows the pid) as soon as we are gone, so leave now.
+                os._exit(0)
         except Exception as exc:  # the kernel would not start, or died between cells
             emit({"fatal": f"{type(exc).__name__}: {short(exc)}"})
-            return 0
-        emit({"finished": True})
     return 0
 
 

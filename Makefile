@@ -1,0 +1,44 @@
+# Two commands on a fresh machine (see README.md):
+#   make course   set everything up and build the course site
+#   make test     run every test, including `course verify` (every exercise proven honest)
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# nbgrader and Jupyter look for helper programs on PATH: use the venv's first.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: course test install book lab clean
+
+course: install
+	$(BIN)/course release --check
+	$(BIN)/course workspace
+	$(BIN)/course book
+	@echo
+	@echo "The course site is built:  open book/_build/html/index.html in your browser"
+	@echo "Start the exercises:       $(BIN)/jupyter lab workspace/"
+	@echo "Check one exercise:        $(BIN)/course check workspace/01-cs-basics/cs-data-structures.ipynb"
+
+test: install
+	$(BIN)/python -m pytest
+	$(BIN)/course verify
+	$(BIN)/course book --no-execute
+
+install: $(STAMP)
+
+# Reinstall only when the project's dependencies change; a second `make course` reuses the venv.
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (PyTorch 2.13.0 CPU build); run make PYTHON=/path/to/python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --progress-bar on -e .
+	touch $(STAMP)
+
+lab: install
+	$(BIN)/course workspace
+	$(BIN)/jupyter lab workspace/
+
+clean:
+	rm -rf book/_build .pytest_cache
