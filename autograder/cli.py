@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="rebuild every page, not only changed ones")
 
     p = sub.add_parser("verify", help="prove every exercise honest and every lesson runnable (CI)")
-    p.add_argument("--only", metavar="MODULE_OR_EXERCISE", help="e.g. 01-cs-basics or cs-sql")
+    p.add_argument("--only", metavar="NAME", help="a module (01-cs-basics), an exercise (cs-sql) or a lesson page (sql)")
     p.add_argument("--no-lessons", action="store_true", help="skip executing the lesson pages")
     p.add_argument("-j", "--jobs", type=int, default=DEFAULT_JOBS)
     _add_timeouts(p, cell=60, total=180)

@@ -158,7 +158,7 @@ def verify_lesson(page: Path, cell_timeout: int, total_timeout: int) -> LessonVe
 def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, lessons: bool,
         console: Console) -> int:
     exercises = [e for e in all_exercises() if not only or e.module.startswith(only) or e.name == only]
-    pages = [p for p in lesson_pages() if not only or p.parent.name.startswith(only)] if lessons else []
+    pages = [p for p in lesson_pages() if not only or p.parent.name.startswith(only) or p.stem == only] if lessons else []
     if not exercises and not pages:
         raise CourseError(f"nothing to verify{f' for {only!r}' if only else ''}")
 
@@ -186,10 +186,11 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, l
     failures = 0
     table = Table(title="Exercises: solution must be full, blank 0, wrong < full", title_justify="left")
     for col in ("Exercise", "Task", "Points", "Solution", "Blank", "Wrong", ""):
-        table.add_column(col, justify="right" if col in ("Points", "Solution", "Blank", "Wrong") else "left")
+        table.add_column(col, justify="right" if col in ("Points", "Solution", "Blank", "Wrong") else "left",
+                         no_wrap=col == "Exercise")
     for v in verdicts:
         for task, pts, sol, blank, wrong_score, ok in v.rows:
-            table.add_row(v.exercise.key, task, f"{pts:g}", f"{sol:g}", f"{blank:g}",
+            table.add_row(v.exercise.name, task, f"{pts:g}", f"{sol:g}", f"{blank:g}",
                           "-" if wrong_score is None else f"{wrong_score:g}", "[green]ok[/green]" if ok else "[red]FAIL[/red]")
     console.print(table)
     for v in verdicts:
