@@ -110,7 +110,8 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    console = Console(highlight=False)
+    # In CI logs (not a terminal) rich would assume 80 columns and truncate table cells.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     try:
         return dispatch(args, console)
     except CourseError as exc:

@@ -165,10 +165,12 @@ def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
         if is_test(cell):
             ok = outcome is not None and outcome.status == "ok"
             owner = owners.get(gid)
+            answer = answer_outcomes.get(owner)
+            unanswered = answer is not None and answer.ename == "NotImplementedError"
             report.tasks.append(TaskResult(
                 task=gid, points=points(cell), score=points(cell) if ok else 0.0,
-                message="" if ok else _failure_message(outcome, run),
-                error="" if ok else _grading_error(outcome, answer_outcomes.get(owner), owner, run)))
+                message="" if ok else _failure_message(answer if unanswered else outcome, run),
+                error="" if ok else _grading_error(outcome, answer, owner, run)))
     return report
 
 
