@@ -33,5 +33,6 @@ def run(*, execute: bool, rebuild_all: bool) -> int:
                "--toc", "book/_toc.yml", "--path-output", output, "-W", "-n", "--keep-going"]
         if rebuild_all:
             cmd.append("--all")
-        env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="Agg")
+        env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env.pop("MPLBACKEND", None)  # the kernel must use its inline backend, or plots vanish from the site
         return subprocess.call(cmd, cwd=root, env=env)
