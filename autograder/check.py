@@ -43,11 +43,13 @@ def print_report(console: Console, report: grading.Report, title: str) -> None:
     console.print(report_table(report, title))
     for note in report.notes:
         console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    for flag in report.flags:
+        console.print(f"[magenta]an instructor would review this:[/magenta] {flag}", highlight=False)
     if report.error:
         console.print(f"[red]problem:[/red] {report.error}", highlight=False)
 
 
-def run(path: Path, *, cell_timeout: int, total_timeout: int, console: Console) -> int:
+def run(path: Path, *, cell_timeout: int, total_timeout: int, memory_mb: int, console: Console) -> int:
     submission = read_submission(path)
     reference, key, known = reference_for_learner(submission, path)
     if not known:
@@ -55,7 +57,8 @@ def run(path: Path, *, cell_timeout: int, total_timeout: int, console: Console) 
     if not any(grading.test_cells(reference)):
         raise CourseError(f"{path.name} has no graded test cells to check")
     with console.status(f"Running {path.name} in a fresh Python kernel…"):
-        report = grading.grade(reference, submission, key, cell_timeout=cell_timeout, total_timeout=total_timeout)
+        report = grading.grade(reference, submission, key, cell_timeout=cell_timeout, total_timeout=total_timeout,
+                               memory_mb=memory_mb)
     print_report(console, report, f"{key}  (visible tests, {report.seconds:.1f} s)")
     passed = sum(t.passed for t in report.tasks)
     ok = passed == len(report.tasks) and not report.error

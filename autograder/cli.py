@@ -19,6 +19,8 @@ def _add_timeouts(parser: argparse.ArgumentParser, cell: int, total: int) -> Non
                         help=f"seconds one cell may run (default {cell})")
     parser.add_argument("--timeout", type=int, default=total, metavar="S", dest="total_timeout",
                         help=f"seconds a whole notebook may run (default {total})")
+    parser.add_argument("--memory-mb", type=int, default=6144, metavar="MB",
+                        help="address space one notebook's kernel may use (default 6144)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("submissions", type=Path)
     p.add_argument("-o", "--out", type=Path, help="output directory (default: <SUBMISSIONS_DIR>-graded)")
     p.add_argument("-j", "--jobs", type=int, default=DEFAULT_JOBS, help="notebooks graded at once")
+    p.add_argument("--fresh", action="store_true", help="grade everything again, ignoring the last run")
     _add_timeouts(p, cell=60, total=300)
 
     p = sub.add_parser("book", help="build the course site into book/_build/html (warnings are errors)")
@@ -81,7 +84,7 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         from . import check
 
         return check.run(args.notebook, cell_timeout=args.cell_timeout, total_timeout=args.total_timeout,
-                         console=console)
+                         memory_mb=args.memory_mb, console=console)
     if args.command in ("progress", "workspace"):
         from . import workspace
 
@@ -89,13 +92,14 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         if args.command == "workspace":
             return workspace.copy_new(folder, console)
         return workspace.run_progress(folder, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                                      total_timeout=args.total_timeout, console=console)
+                                      total_timeout=args.total_timeout, memory_mb=args.memory_mb, console=console)
     if args.command == "grade":
         from . import grade
 
         out = args.out or args.submissions.with_name(args.submissions.name + "-graded")
         return grade.run(args.submissions, out, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                         total_timeout=args.total_timeout, console=console)
+                         total_timeout=args.total_timeout, memory_mb=args.memory_mb, fresh=args.fresh,
+                         console=console)
     if args.command == "book":
         from . import book
 
@@ -104,7 +108,8 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         from . import verify
 
         return verify.run(only=args.only, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                          total_timeout=args.total_timeout, lessons=not args.no_lessons, console=console)
+                          total_timeout=args.total_timeout, memory_mb=args.memory_mb, lessons=not args.no_lessons,
+                          console=console)
     raise AssertionError(args.command)
 
 

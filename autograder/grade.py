@@ -8,13 +8,15 @@ that cannot be graded becomes an error row with the reason, and the run goes on.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
+import json
 import os
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -26,7 +28,8 @@ from . import grading
 from .notebooks import exercise_key_of, read_source, read_submission
 from .paths import CourseError, Exercise, find_exercise
 
-CSV_FIELDS = ["student", "exercise", "task", "score", "max", "error"]
+CSV_FIELDS = ["student", "exercise", "task", "score", "max", "error", "flags"]
+STATE_NAME = ".grading-state.json"  # what was graded, by fingerprint: lets a rerun resume
 
 
 @dataclass
@@ -64,13 +67,15 @@ def csv_text(rows: list[dict]) -> str:
 
 
 def rows_for(student: str, report: grading.Report) -> list[dict]:
+    flags = "; ".join(report.flags)
     if not report.tasks:  # not even the exercise is known
-        return [dict(student=student, exercise=report.exercise, task="*", score=0, max=0, error=report.error)]
+        return [dict(student=student, exercise=report.exercise, task="*", score=0, max=0, error=report.error,
+                     flags=flags)]
     if report.error and all(t.error == report.error for t in report.tasks):  # nothing could run at all
         return [dict(student=student, exercise=report.exercise, task="*", score=0,
-                     max=f"{report.max_score:g}", error=report.error)]
+                     max=f"{report.max_score:g}", error=report.error, flags=flags)]
     return [dict(student=student, exercise=report.exercise, task=t.task, score=f"{t.score:g}",
-                 max=f"{t.points:g}", error=t.error) for t in report.tasks]
+                 max=f"{t.points:g}", error=t.error, flags=flags) for t in report.tasks]
 
 
 def feedback_html(student: str, report: grading.Report) -> str:
@@ -81,6 +86,7 @@ def feedback_html(student: str, report: grading.Report) -> str:
         f"<td>{'passed' if t.passed else 'failed'}</td><td>{esc(t.message)}</td></tr>"
         for t in report.tasks)
     notes = "".join(f"<li>{esc(n)}</li>" for n in report.notes + ([report.error] if report.error else []))
+    notes += "".join(f"<li>Flagged for your instructor to review: {esc(f)}</li>" for f in report.flags)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(report.exercise)}: {esc(student)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto}}
@@ -97,8 +103,8 @@ table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding
 class Grader:
     """Grades submissions one by one; references are read once per exercise."""
 
-    def __init__(self, cell_timeout: int, total_timeout: int):
-        self.cell_timeout, self.total_timeout = cell_timeout, total_timeout
+    def __init__(self, *, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...]):
+        self.limits = dict(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide)
         self._references: dict[str, NotebookNode] = {}
         self._lock = threading.Lock()
 
@@ -120,41 +126,94 @@ class Grader:
         if exercise is None:
             return grading.Report(exercise=sub.path.stem,
                                   error=f"{sub.path.name} is not a course exercise (unknown name and no course metadata)")
-        return grading.grade(self.reference(exercise), notebook, exercise.key,
-                             cell_timeout=self.cell_timeout, total_timeout=self.total_timeout)
+        return grading.grade(self.reference(exercise), notebook, exercise.key, **self.limits)
+
+
+def fingerprint(sub: Submission) -> str:
+    """Changes when the submission or its exercise's source changes: then it is graded again."""
+    digest = hashlib.sha256(sub.path.read_bytes())
+    exercise = find_exercise(sub.path.stem)
+    if exercise is not None and exercise.source.exists():
+        digest.update(exercise.source.read_bytes())
+    try:  # a renamed file is found by its metadata; fold that exercise in too
+        key = exercise_key_of(json.loads(sub.path.read_bytes()))
+        found = find_exercise(key or "")
+        if found is not None and found is not exercise:
+            digest.update(found.source.read_bytes())
+    except (ValueError, AttributeError, TypeError):
+        pass
+    return digest.hexdigest()
+
+
+def load_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def report_from(data: dict) -> grading.Report:
+    tasks = [grading.TaskResult(**t) for t in data.pop("tasks")]
+    return grading.Report(**data, tasks=tasks)
 
 
 def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, total_timeout: int,
-        console: Console) -> int:
+        memory_mb: int, fresh: bool, console: Console) -> int:
     submissions = find_submissions(submissions_dir)
     if not submissions:
         raise CourseError(f"no notebooks found under {submissions_dir}/<student>/")
-    grader = Grader(cell_timeout, total_timeout)
-    results: dict[tuple[str, str], list[dict]] = {}
-    reports: list[tuple[str, grading.Report]] = []
+    # Kernels never see the class's submissions or the grader's output folder.
+    grader = Grader(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
+                    hide=(submissions_dir.resolve(), out_dir.resolve()))
+    state_path = out_dir / STATE_NAME
+    state = {} if fresh else load_state(state_path)
+    reports: dict[str, tuple[str, grading.Report]] = {}
+    todo = []
+    for sub in submissions:
+        key = f"{sub.student}/{sub.path.relative_to(submissions_dir / sub.student)}"
+        print_key = fingerprint(sub)
+        saved = state.get(key)
+        if saved and saved.get("fingerprint") == print_key:
+            reports[key] = (sub.student, report_from(dict(saved["report"])))
+        else:
+            todo.append((key, print_key, sub))
+    state = {key: state[key] for key in reports}  # drop submissions that are gone or changed
+    if reports:
+        console.print(f"{len(reports)} notebook(s) unchanged since the last run: kept their grades "
+                      "(use --fresh to grade everything again).", highlight=False)
+
     csv_path = out_dir / "grades.csv"
+
+    def save() -> None:
+        ordered = [row for key in sorted(reports) for row in rows_for(*reports[key])]
+        atomic_write(csv_path, csv_text(ordered))
+        atomic_write(state_path, json.dumps(state))
+
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=False) as progress, \
             ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        bar = progress.add_task(f"Grading {len(submissions)} notebooks", total=len(submissions))
-        futures = {pool.submit(grader.grade, sub): sub for sub in submissions}
+        bar = progress.add_task(f"Grading {len(todo)} notebooks", total=len(todo))
+        futures = {pool.submit(grader.grade, sub): (key, print_key, sub) for key, print_key, sub in todo}
         for future in as_completed(futures):
-            sub = futures[future]
+            key, print_key, sub = futures[future]
             report = future.result()
-            reports.append((sub.student, report))
-            results[(sub.student, str(sub.path))] = rows_for(sub.student, report)
-            atomic_write(out_dir / "feedback" / sub.student / f"{sub.path.stem}.html", feedback_html(sub.student, report))
-            ordered = [row for key in sorted(results) for row in results[key]]
-            atomic_write(csv_path, csv_text(ordered))
+            reports[key] = (sub.student, report)
+            state[key] = {"fingerprint": print_key, "report": asdict(report)}
+            atomic_write(out_dir / "feedback" / sub.student / f"{sub.path.stem}.html",
+                         feedback_html(sub.student, report))
+            save()  # after every notebook: a crash loses at most the ones in flight
             status = "[red]error[/red]" if report.error else f"{report.score:g}/{report.max_score:g}"
-            progress.console.print(f"  {sub.student} · {report.exercise}: {status}", highlight=False)
+            flagged = " [magenta]flagged[/magenta]" if report.flags else ""
+            progress.console.print(f"  {sub.student} · {report.exercise}: {status}{flagged}", highlight=False)
             progress.advance(bar)
+    save()
 
     summary = Table(title="Grades", title_justify="left")
-    for col in ("Student", "Exercise", "Score", "Problem"):
+    for col in ("Student", "Exercise", "Score", "Problem", "Flags"):
         summary.add_column(col)
-    for student, report in sorted(reports, key=lambda r: (r[0], r[1].exercise)):
-        summary.add_row(student, report.exercise, f"{report.score:g}/{report.max_score:g}", report.error)
+    for student, report in sorted(reports.values(), key=lambda r: (r[0], r[1].exercise)):
+        summary.add_row(student, report.exercise.split("/")[-1], f"{report.score:g}/{report.max_score:g}",
+                        report.error, "[magenta]" + "; ".join(report.flags) + "[/magenta]" if report.flags else "")
     console.print(summary)
     console.print(f"Wrote {csv_path} and feedback in {out_dir / 'feedback'}", highlight=False)
     return 0

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import nbformat
 from nbformat import NotebookNode
 
-from . import sandbox
+from . import guard, sandbox, scan
 from .notebooks import checksum, grade_id, is_solution, is_test, nbgrader_meta, points
 
 MISSING_ANSWER = 'raise NotImplementedError("the answer cell {gid!r} is missing from the submission")'
@@ -43,7 +43,8 @@ class Report:
     exercise: str
     tasks: list[TaskResult] = field(default_factory=list)
     error: str = ""  # the run stopped early, or the submission could not be graded at all
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the learner: what was restored, what raised
+    flags: list[str] = field(default_factory=list)  # for the instructor: possible tricks to review
     seconds: float = 0.0
 
     @property
@@ -70,8 +71,9 @@ def task_owners(reference: NotebookNode) -> dict[str, str]:
     return owners
 
 
-def assemble(reference: NotebookNode, submission: NotebookNode) -> tuple[NotebookNode, list[str]]:
-    """The notebook to run: the reference's cells with the learner's answers put in."""
+def assemble(reference: NotebookNode, submission: NotebookNode) -> tuple[NotebookNode, list[str], list[str]]:
+    """The notebook to run (the reference's cells with the learner's answers put in), notes, and
+    the learner's code (answers and added cells) for the static scan."""
     by_id = {grade_id(c): c for c in reference.cells if grade_id(c)}
     answers: dict[str, str] = {}
     extras: dict[str, list[str]] = defaultdict(list)
@@ -107,14 +109,22 @@ def assemble(reference: NotebookNode, submission: NotebookNode) -> tuple[Noteboo
         if is_solution(ref) and gid not in answers:
             notes.append(f"answer cell '{gid}' is missing; that task scores 0")
 
-    cells = [nbformat.v4.new_code_cell(src) for src in extras[START]]
+    # The learner's code around the course's cells, with the integrity guard in between:
+    # snapshot what every course cell defines, restore it before every test (see guard.py).
+    cells = [guard.setup_cell()]
+    cells += [nbformat.v4.new_code_cell(src) for src in extras[START]]
     for ref in reference.cells:
         cell = copy.deepcopy(ref)
         gid = grade_id(ref)
         if is_solution(ref):
             cell["source"] = answers.get(gid, MISSING_ANSWER.format(gid=gid))
+        elif is_test(ref):
+            cells.append(guard.check_cell())
         cells.append(cell)
+        if ref.cell_type == "code" and not is_solution(ref):
+            cells.extend(c for c in [guard.protect_cell(ref.source)] if c)
         cells.extend(nbformat.v4.new_code_cell(src) for src in extras.get(gid, []))
+    cells.append(guard.check_cell())
 
     nb = nbformat.v4.new_notebook(metadata=copy.deepcopy(reference.metadata))
     nb.cells = cells
@@ -122,7 +132,8 @@ def assemble(reference: NotebookNode, submission: NotebookNode) -> tuple[Noteboo
         cell["id"] = f"c{index}"
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
-    return nb, notes
+    learner_code = list(answers.values()) + [src for group in extras.values() for src in group]
+    return nb, notes, learner_code
 
 
 def _grading_error(outcome: sandbox.CellOutcome | None, answer: sandbox.CellOutcome | None,
@@ -148,16 +159,29 @@ def _failure_message(outcome: sandbox.CellOutcome | None, run: sandbox.RunResult
 
 
 def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
-          cell_timeout: int = 60, total_timeout: int = 300) -> Report:
+          cell_timeout: int = 60, total_timeout: int = 300, memory_mb: int = 6144,
+          hide: tuple = ()) -> Report:
     """Run `submission` against `reference` and score every test cell."""
-    nb, notes = assemble(reference, submission)
-    run = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout)
-    report = Report(exercise=exercise, notes=notes, error=run.problem, seconds=run.seconds)
+    nb, notes, learner_code = assemble(reference, submission)
+    run = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide)
+    course_code = [c.source for c in reference.cells if c.cell_type == "code" and not is_solution(c)]
+    report = Report(exercise=exercise, notes=notes, error=run.problem, seconds=run.seconds,
+                    flags=scan.scan(learner_code, course_code))
+    if run.forged_lines:
+        report.flags.append(f"{run.forged_lines} forged line(s) on the grader's result channel were ignored")
+    if not run.sandboxed:
+        report.notes.append("ran without network and folder isolation (Linux user namespaces unavailable)")
     owners = task_owners(reference)
     answer_outcomes: dict[str, sandbox.CellOutcome | None] = {}
     for index, cell in enumerate(nb.cells):
         outcome = run.cells.get(index)
         gid = grade_id(cell)
+        if guard.is_guard(cell):
+            if outcome and outcome.status == "error" and outcome.ename != "Timeout":  # a stuck kernel is no trick
+                report.flags.append(f"the grader undid changes before a test: {outcome.evalue}"
+                                    if outcome.ename == guard.RESTORED else
+                                    f"the grader's integrity check failed: {outcome.message}")
+            continue
         if is_solution(cell):
             answer_outcomes[gid] = outcome
             if outcome and outcome.status == "error" and outcome.ename != "NotImplementedError":
@@ -171,6 +195,7 @@ def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
                 task=gid, points=points(cell), score=points(cell) if ok else 0.0,
                 message="" if ok else _failure_message(answer if unanswered else outcome, run),
                 error="" if ok else _grading_error(outcome, answer, owner, run)))
+    report.flags = list(dict.fromkeys(report.flags))
     return report
 
 

@@ -1,10 +1,11 @@
 """Start an IPython kernel inside the grading sandbox.
 
 The runner launches this module as the kernel, normally through `unshare -rmn` (new user, mount
-and network namespaces: no network, and the grader's private folders hidden), so that code in a
-submission cannot reach the network, read the solutions, or fill the memory or disk:
+and network namespaces: no network, the grader's folders hidden, an empty /tmp of its own), so
+that code in a submission cannot reach the network, read the solutions or other people's files
+in /tmp, or fill the memory or disk:
 
-    unshare -rmn -- python -m autograder.kernel --hide DIR ... --memory-mb N -f CONNECTION_FILE
+    unshare -rmn -- python -m autograder.kernel --hide DIR ... --keep DIR --memory-mb N -f CONNECTION_FILE
 
 Without namespaces (`--no-namespace`) the limits still apply and sockets are refused in Python.
 """
@@ -13,16 +14,40 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import os
 import resource
 import sys
 
 
+MS_RDONLY, MS_BIND = 1, 4096
+SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def _mount(source: str, target: str, fstype: str | None, flags: int, options: str = "") -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    fs = fstype.encode() if fstype else None
+    if libc.mount(source.encode(), target.encode(), fs, flags, options.encode()) != 0:
+        raise OSError(ctypes.get_errno(), f"cannot mount over {target}")
+
+
 def hide(directory: str) -> None:
     """Mount an empty, read-only tmpfs over `directory` (only inside our own mount namespace)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    ms_rdonly = 1
-    if libc.mount(b"none", directory.encode(), b"tmpfs", ms_rdonly, b"size=4k") != 0:
-        raise OSError(ctypes.get_errno(), f"cannot hide {directory}")
+    _mount("none", directory, "tmpfs", MS_RDONLY, "size=4k")
+
+
+def fresh_scratch(keep: str) -> None:
+    """Give the kernel its own empty /tmp (and /var/tmp, /dev/shm): leftovers of other runs and
+    other classes stay invisible. `keep` (the runner's folder with the kernel's sockets) is
+    bound back in at its old path, then the notebook runs in a new empty /tmp/work."""
+    kept = os.open(keep, os.O_RDONLY | os.O_DIRECTORY)
+    for scratch in SCRATCH_DIRS:
+        if os.path.isdir(scratch):
+            _mount("none", scratch, "tmpfs", 0, "size=1g,mode=1777")
+    os.makedirs(keep, exist_ok=True)
+    _mount(f"/proc/self/fd/{kept}", keep, None, MS_BIND)
+    os.close(kept)
+    os.makedirs("/tmp/work", exist_ok=True)
+    os.chdir("/tmp/work")
 
 
 def limit(memory_mb: int, file_mb: int) -> None:
@@ -51,11 +76,14 @@ def main() -> None:
     parser.add_argument("--hide", action="append", default=[])
     parser.add_argument("--memory-mb", type=int, default=6144)
     parser.add_argument("--file-mb", type=int, default=512)
+    parser.add_argument("--keep", help="the runner's private folder, kept visible in the fresh /tmp")
     parser.add_argument("--no-namespace", action="store_true")
     args, kernel_argv = parser.parse_known_args()
     if not args.no_namespace:
         for directory in args.hide:
             hide(directory)
+        if args.keep:
+            fresh_scratch(args.keep)
     else:
         refuse_sockets()
     limit(args.memory_mb, args.file_mb)

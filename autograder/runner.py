@@ -50,6 +50,7 @@ def write_kernelspec(folder: Path, args: argparse.Namespace, sandboxed: bool) ->
     """A kernelspec that starts autograder.kernel (limits, hidden folders), inside namespaces if we can."""
     argv = [sys.executable, "-m", "autograder.kernel", "--memory-mb", str(args.memory_mb)]
     argv += [item for d in args.hide if Path(d).is_dir() for item in ("--hide", str(Path(d).resolve()))]
+    argv += ["--keep", str(folder.parent)]
     argv = (["unshare", "-rmn", "--"] + argv) if sandboxed else argv + ["--no-namespace"]
     spec = folder / "kernels" / "course-sandbox"
     spec.mkdir(parents=True)
@@ -107,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     emit({"sandboxed": sandboxed})
 
     nb = nbformat.from_dict(request["notebook"])
-    km = AsyncKernelManager(kernel_name="course-sandbox", transport="ipc", ip=str(private / "kernel"))
+    km = AsyncKernelManager(kernel_name="course-sandbox", transport="ipc", ip=str(private / "kernel"),
+                            connection_file=str(private / "connection.json"))  # inside the kept folder
     replies: dict[int, dict] = {}
     client = QuietClient(
         nb, km=km,

@@ -104,6 +104,8 @@ def judge_exercise(verdict: ExerciseVerdict, reports: dict[str, grading.Report])
     for name, report in reports.items():
         if report.error:
             verdict.problems.append(f"{name} run: {report.error}")
+    for flag in reports["solution"].flags:  # the reference answer must look honest to the guard
+        verdict.problems.append(f"solution is flagged: {flag}")
     owners = grading.task_owners(verdict.source)
     by_task = {name: {t.task: t for t in r.tasks} for name, r in reports.items()}
     for task in by_task["solution"].values():
@@ -137,14 +139,14 @@ def lesson_notebook(page: Path) -> NotebookNode:
         raise CourseError(f"{page}: not a MyST notebook: {exc}") from None
 
 
-def verify_lesson(page: Path, cell_timeout: int, total_timeout: int) -> LessonVerdict:
+def verify_lesson(page: Path, cell_timeout: int, total_timeout: int, memory_mb: int) -> LessonVerdict:
     try:
         nb = lesson_notebook(page)
     except CourseError as exc:
         return LessonVerdict(page, 0.0, str(exc))
     if not any(c.cell_type == "code" for c in nb.cells):
         return LessonVerdict(page, 0.0)
-    result = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout)
+    result = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb)
     problem = result.problem
     for index, outcome in sorted(result.cells.items()):
         expected = "raises-exception" in nb.cells[index].metadata.get("tags", [])
@@ -155,7 +157,7 @@ def verify_lesson(page: Path, cell_timeout: int, total_timeout: int) -> LessonVe
     return LessonVerdict(page, result.seconds, problem)
 
 
-def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, lessons: bool,
+def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, memory_mb: int, lessons: bool,
         console: Console) -> int:
     exercises = [e for e in all_exercises() if not only or e.module.startswith(only) or e.name == only]
     pages = [p for p in lesson_pages() if not only or p.parent.name.startswith(only) or p.stem == only] if lessons else []
@@ -172,9 +174,10 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, l
                                 total=len(runs) + len(pages))
         run_futures = {
             (v.exercise.key, name): pool.submit(grading.grade, v.source, nb, v.exercise.key,
-                                                cell_timeout=cell_timeout, total_timeout=total_timeout)
+                                                cell_timeout=cell_timeout, total_timeout=total_timeout,
+                                                memory_mb=memory_mb)
             for v, name, nb in runs}
-        page_futures = [pool.submit(verify_lesson, p, cell_timeout, total_timeout) for p in pages]
+        page_futures = [pool.submit(verify_lesson, p, cell_timeout, total_timeout, memory_mb) for p in pages]
         for future in [*run_futures.values(), *page_futures]:
             future.add_done_callback(lambda _: progress.advance(bar))
         reports = {key: f.result() for key, f in run_futures.items()}

@@ -46,7 +46,8 @@ def _answers(nb) -> dict[str, str]:
     return {grade_id(c): c.source for c in nb.cells if is_solution(c)}
 
 
-def run_progress(workspace: Path, *, jobs: int, cell_timeout: int, total_timeout: int, console: Console) -> int:
+def run_progress(workspace: Path, *, jobs: int, cell_timeout: int, total_timeout: int, memory_mb: int,
+                 console: Console) -> int:
     if not workspace.is_dir():
         raise CourseError(f"{workspace} does not exist: run `course workspace` to create it")
     cache_path = workspace / CACHE_NAME
@@ -79,7 +80,8 @@ def run_progress(workspace: Path, *, jobs: int, cell_timeout: int, total_timeout
 
     def check_one(item):
         ex, reference, submission, digest = item
-        report = grading.grade(reference, submission, ex.key, cell_timeout=cell_timeout, total_timeout=total_timeout)
+        report = grading.grade(reference, submission, ex.key, cell_timeout=cell_timeout, total_timeout=total_timeout,
+                               memory_mb=memory_mb)
         passed = sum(t.passed for t in report.tasks)
         if passed == len(report.tasks) and not report.error:
             row = ("[green]passing[/green]", f"{passed}/{len(report.tasks)} tasks")

@@ -1,0 +1,2 @@
+"""Control: the correct answers, untouched. Full marks, no flags."""
+EXPECT = {}
