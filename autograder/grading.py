@@ -182,6 +182,10 @@ def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
                                     if outcome.ename == guard.RESTORED else
                                     f"the grader's integrity check failed: {outcome.message}")
             continue
+        if not is_solution(cell) and not is_test(cell) and outcome and outcome.status == "error" \
+                and outcome.ename != "NotImplementedError":
+            where = f"course cell '{gid}'" if gid else "a cell you added"
+            report.notes.append(f"{where} raised {outcome.message}")
         if is_solution(cell):
             answer_outcomes[gid] = outcome
             if outcome and outcome.status == "error" and outcome.ename != "NotImplementedError":

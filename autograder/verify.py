@@ -106,6 +106,9 @@ def judge_exercise(verdict: ExerciseVerdict, reports: dict[str, grading.Report])
             verdict.problems.append(f"{name} run: {report.error}")
     for flag in reports["solution"].flags:  # the reference answer must look honest to the guard
         verdict.problems.append(f"solution is flagged: {flag}")
+    for note in reports["solution"].notes:  # ... and run top to bottom without an error
+        if " raised " in note:
+            verdict.problems.append(f"solution notebook: {note}")
     owners = grading.task_owners(verdict.source)
     by_task = {name: {t.task: t for t in r.tasks} for name, r in reports.items()}
     for task in by_task["solution"].values():
