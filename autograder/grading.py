@@ -61,13 +61,17 @@ def test_cells(reference: NotebookNode) -> list[NotebookNode]:
 
 
 def task_owners(reference: NotebookNode) -> dict[str, str]:
-    """Each test cell's grade_id -> the answer cell it checks (the nearest one above it)."""
+    """Each test cell's grade_id -> the answer cell it checks: the nearest one above it, unless the
+    test cell names it in its metadata (`course: {checks: <grade_id>}`), as the capstone's tests do,
+    which all run after the last answer cell."""
     owners, current = {}, None
     for cell in reference.cells:
         if is_solution(cell):
             current = grade_id(cell)
-        elif is_test(cell) and current:
-            owners[grade_id(cell)] = current
+        elif is_test(cell):
+            named = cell.metadata.get("course", {}).get("checks")
+            if named or current:
+                owners[grade_id(cell)] = named or current
     return owners
 
 

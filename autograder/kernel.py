@@ -7,7 +7,9 @@ in /tmp, or fill the memory or disk:
 
     unshare -rmn -- python -m autograder.kernel --hide DIR ... --keep DIR --memory-mb N -f CONNECTION_FILE
 
-Without namespaces (`--no-namespace`) the limits still apply and sockets are refused in Python.
+Inside the network namespace only the loopback interface exists; it is brought up so a notebook
+can serve an app on 127.0.0.1 and call it (the capstone does). Without namespaces
+(`--no-namespace`) the limits still apply and Python sockets may connect to loopback only.
 """
 
 from __future__ import annotations
@@ -64,19 +66,39 @@ def limit(memory_mb: int, file_mb: int, extra_processes: int = 256) -> None:
     resource.setrlimit(resource.RLIMIT_NPROC, (mine + extra_processes,) * 2)
 
 
+def loopback_up() -> None:
+    """Bring up `lo` in the new network namespace (it starts down): 127.0.0.1 works, nothing else."""
+    import fcntl
+    import socket
+    import struct
+
+    siocgifflags, siocsifflags, iff_up, ifreq = 0x8913, 0x8914, 0x1, "16sh22x"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        flags = struct.unpack(ifreq, fcntl.ioctl(s, siocgifflags, struct.pack(ifreq, b"lo", 0)))[1]
+        fcntl.ioctl(s, siocsifflags, struct.pack(ifreq, b"lo", flags | iff_up))
+
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
 def refuse_sockets() -> None:
-    """Best effort when there is no network namespace: Python-level IP sockets fail to connect."""
+    """Best effort when there is no network namespace: Python-level IP sockets connect to loopback only."""
     import socket
 
-    original_connect = socket.socket.connect
+    original_connect, original_connect_ex = socket.socket.connect, socket.socket.connect_ex
 
     def connect(self, address):  # noqa: ANN001 - socket's own signature
-        if self.family in (socket.AF_INET, socket.AF_INET6):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOOPBACK:
             raise OSError("network access is disabled while grading")
         return original_connect(self, address)
 
+    def connect_ex(self, address):  # noqa: ANN001
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in LOOPBACK:
+            return 101  # ENETUNREACH
+        return original_connect_ex(self, address)
+
     socket.socket.connect = connect
-    socket.socket.connect_ex = lambda self, address: 101  # ENETUNREACH
+    socket.socket.connect_ex = connect_ex
 
 
 def main() -> None:
@@ -92,6 +114,7 @@ def main() -> None:
             hide(directory)
         if args.keep:
             fresh_scratch(args.keep)
+        loopback_up()
     else:
         refuse_sockets()
     limit(args.memory_mb, args.file_mb)

@@ -79,9 +79,12 @@ def find_exercise(name: str) -> Exercise | None:
 
 
 def lesson_pages() -> list[Path]:
-    """Every lesson page (MyST Markdown) under modules/, in course order."""
+    """Every lesson page (MyST Markdown) under modules/, in course order.
+
+    Files starting with `_` are fragments that a page includes (such as a generated benchmark table).
+    """
     pages = []
     for module in MODULES:
         folder = repo_root() / "modules" / module
-        pages.extend(sorted(folder.glob("*.md")) if folder.is_dir() else [])
+        pages.extend(sorted(p for p in folder.glob("*.md") if not p.name.startswith("_")) if folder.is_dir() else [])
     return pages

@@ -30,20 +30,31 @@ NOTEBOOK_BUDGET_S = 60  # every notebook must run in under this on 2 cores (repo
 WRONG_HEADER = re.compile(r"^# %% (?P<gid>[A-Za-z0-9_.-]+)[^\n]*\n", re.M)
 
 
-def read_wrong(exercise: Exercise) -> dict[str, str]:
-    """`# %% <grade_id>` sections of the wrong-answer file: answer cell id -> wrong source."""
+def read_wrong(exercise: Exercise) -> list[dict[str, str]]:
+    """`# %% <grade_id>` sections of the wrong-answer file, as variants: answer cell id -> wrong source.
+
+    Usually one variant. A grade_id that appears again starts the next variant, so one answer cell
+    can be proven against several different mistakes (each variant is graded in a run of its own).
+    """
     if not exercise.wrong.exists():
-        return {}
+        return []
     text = exercise.wrong.read_text(encoding="utf-8")
     heads = list(WRONG_HEADER.finditer(text))
-    out = {}
+    variants: list[dict[str, str]] = []
     for head, nxt in zip(heads, heads[1:] + [None]):
         body = text[head.end(): nxt.start() if nxt else len(text)]
-        out[head["gid"]] = body.strip("\n") + "\n"
-    return out
+        target = next((v for v in variants if head["gid"] not in v), None)
+        if target is None:
+            variants.append(target := {})
+        target[head["gid"]] = body.strip("\n") + "\n"
+    return variants
 
 
-def static_problems(source: NotebookNode, wrong: dict[str, str]) -> list[str]:
+def wrong_run_name(index: int) -> str:
+    return "wrong" if index == 0 else f"wrong-{index + 1}"
+
+
+def static_problems(source: NotebookNode, wrong: list[dict[str, str]]) -> list[str]:
     problems = []
     ids = [grade_id(c) for c in source.cells if grade_id(c)]
     dupes = [gid for gid, n in Counter(ids).items() if n > 1]
@@ -55,8 +66,11 @@ def static_problems(source: NotebookNode, wrong: dict[str, str]) -> list[str]:
     problems += [f"task '{grade_id(c)}' has no points" for c in tests if points(c) <= 0]
     owners = grading.task_owners(source)
     problems += [f"task '{grade_id(c)}' has no answer cell above it" for c in tests if grade_id(c) not in owners]
+    solution_ids = {grade_id(c) for c in source.cells if is_solution(c)}
+    problems += [f"task '{task}' checks '{owner}', which is not an answer cell"
+                 for task, owner in owners.items() if owner not in solution_ids]
     answers = {grade_id(c) for c in source.cells if is_solution(c)}
-    problems += [f"wrong-answer section '{gid}' names no answer cell" for gid in wrong if gid not in answers]
+    problems += [f"wrong-answer section '{gid}' names no answer cell" for variant in wrong for gid in variant if gid not in answers]
     if not any("### BEGIN HIDDEN TESTS" in c.source for c in tests):
         problems.append("no hidden tests")
     return problems
@@ -74,7 +88,7 @@ def with_wrong_answers(source: NotebookNode, wrong: dict[str, str]) -> NotebookN
 class ExerciseVerdict:
     exercise: Exercise
     source: NotebookNode | None = None
-    wrong: dict[str, str] = field(default_factory=dict)
+    wrong: list[dict[str, str]] = field(default_factory=list)  # variants
     runs: dict[str, NotebookNode] = field(default_factory=dict)  # name -> notebook to grade
     problems: list[str] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)  # task, points, solution, blank, wrong, ok
@@ -92,9 +106,9 @@ def plan_exercise(exercise: Exercise) -> ExerciseVerdict:
     verdict.wrong = read_wrong(exercise)
     verdict.problems += static_problems(verdict.source, verdict.wrong)
     verdict.runs = {"solution": verdict.source, "blank": released}
-    if verdict.wrong:
-        verdict.runs["wrong"] = with_wrong_answers(verdict.source, verdict.wrong)
-    else:
+    for index, variant in enumerate(verdict.wrong):
+        verdict.runs[wrong_run_name(index)] = with_wrong_answers(verdict.source, variant)
+    if not verdict.wrong:
         verdict.problems.append(f"no wrong answers: add {exercise.wrong.relative_to(repo_root())}")
     return verdict
 
@@ -114,8 +128,9 @@ def judge_exercise(verdict: ExerciseVerdict, reports: dict[str, grading.Report])
     for task in by_task["solution"].values():
         sol = task.score
         blank = by_task["blank"][task.task].score
-        targeted = owners.get(task.task) in verdict.wrong
-        wrong_score = by_task["wrong"][task.task].score if "wrong" in by_task and targeted else None
+        runs = [wrong_run_name(i) for i, v in enumerate(verdict.wrong) if owners.get(task.task) in v]
+        targeted = bool(runs)
+        wrong_score = max(by_task[run][task.task].score for run in runs) if targeted else None
         ok = sol == task.points and blank == 0 and wrong_score is not None and wrong_score < task.points
         if sol != task.points:
             verdict.problems.append(f"solution fails '{task.task}': {task.message}")

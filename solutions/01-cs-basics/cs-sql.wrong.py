@@ -1,20 +1,21 @@
 # Plausible wrong answers, one per answer cell. `course verify` proves each one loses points.
 
-# %% schema_impl  (a correct-looking schema, but PRAGMA foreign_keys = ON is forgotten: SQLite then stores orphan chunks)
+# %% schema_impl  (every column and constraint is right, but PRAGMA foreign_keys = ON is forgotten: SQLite then stores errors of runs that never existed and lets a run with errors be deleted)
 def create_schema(conn: sqlite3.Connection) -> None:
     conn.executescript("""
-        CREATE TABLE documents (
-            id     TEXT PRIMARY KEY NOT NULL,
-            title  TEXT NOT NULL,
-            source TEXT NOT NULL UNIQUE
+        CREATE TABLE ingest_runs (
+            id         TEXT PRIMARY KEY NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            started_at INTEGER NOT NULL,
+            status     TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed')),
+            n_docs     INTEGER NOT NULL CHECK (n_docs >= 0)
         );
-        CREATE TABLE chunks (
-            id          INTEGER PRIMARY KEY,
-            document_id TEXT NOT NULL REFERENCES documents (id),
-            position    INTEGER NOT NULL CHECK (position >= 0),
-            text        TEXT NOT NULL,
-            token_count INTEGER NOT NULL CHECK (token_count >= 0),
-            UNIQUE (document_id, position)
+        CREATE TABLE ingest_errors (
+            id      INTEGER PRIMARY KEY,
+            run_id  TEXT NOT NULL REFERENCES ingest_runs (id),
+            line_no INTEGER NOT NULL CHECK (line_no >= 1),
+            message TEXT NOT NULL,
+            UNIQUE (run_id, line_no)
         );
     """)
 
