@@ -59,8 +59,8 @@ def scan(learner_sources: list[str], course_sources: list[str]) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 module_names.update((a.asname or a.name).split(".")[0] for a in node.names)
-            if source in course_sources and isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                course_defs.add(node.name)
+        if source in course_sources:  # top-level names only: a method called __init__ redefines nothing
+            course_defs.update(n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)))
 
     flags: list[str] = []
     for source in learner_sources:
@@ -89,7 +89,7 @@ def scan(learner_sources: list[str], course_sources: list[str]) -> list[str]:
                 elif node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in module_names:
                     flags.append(f"changes {node.args[0].id} with setattr (monkeypatches a module)")
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                if node.name in course_defs:
+                if node.name in course_defs and node in tree.body:
                     flags.append(f"redefines {node.name}(), which the course's cells define")
                 fake = {"__eq__": True, "__ne__": False}.get(node.name)
                 if fake is not None and isinstance(node, ast.FunctionDef) and _always_returns(node, fake):
