@@ -37,17 +37,22 @@ def hide(directory: str) -> None:
     _mount("none", directory, "tmpfs", MS_RDONLY, "size=4k")
 
 
-def fresh_scratch(keep: str) -> None:
+def fresh_scratch(keep: list[str]) -> None:
     """Give the kernel its own empty /tmp (and /var/tmp, /dev/shm): leftovers of other runs and
-    other classes stay invisible. `keep` (the runner's folder with the kernel's sockets) is
-    bound back in at its old path, then the notebook runs in a new empty /tmp/work."""
-    kept = os.open(keep, os.O_RDONLY | os.O_DIRECTORY)
+    other classes stay invisible. Folders in `keep` (the runner's folder with the kernel's
+    sockets; the course checkout and the Python environment, when they live under /tmp, as in a
+    CI clone) are bound back in at their old paths, then the notebook runs in a new empty /tmp/work.
+    Call it before hide(): a bind does not carry the mounts below it."""
+    kept = [(path, os.open(path, os.O_RDONLY | os.O_DIRECTORY))
+            for path in sorted(set(keep), key=len) if os.path.isdir(path)]  # parents before children
     for scratch in SCRATCH_DIRS:
         if os.path.isdir(scratch):
             _mount("none", scratch, "tmpfs", 0, "size=1g,mode=1777")
-    os.makedirs(keep, exist_ok=True)
-    _mount(f"/proc/self/fd/{kept}", keep, None, MS_BIND)
-    os.close(kept)
+    for path, fd in kept:
+        if not os.path.isdir(path):  # it was under a scratch folder: bring it back
+            os.makedirs(path, exist_ok=True)
+            _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND)
+        os.close(fd)
     os.makedirs("/tmp/work", exist_ok=True)
     os.chdir("/tmp/work")
 
@@ -110,10 +115,12 @@ def main() -> None:
     parser.add_argument("--no-namespace", action="store_true")
     args, kernel_argv = parser.parse_known_args()
     if not args.no_namespace:
-        for directory in args.hide:
-            hide(directory)
         if args.keep:
-            fresh_scratch(args.keep)
+            course_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            fresh_scratch([args.keep, course_root, sys.prefix])
+        for directory in args.hide:
+            if os.path.isdir(directory):  # a folder under /tmp outside the checkout is already gone
+                hide(directory)
         loopback_up()
     else:
         refuse_sockets()
