@@ -53,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-execute", action="store_true", help="don't run lessons (a quick check of structure)")
     p.add_argument("--all", action="store_true", help="rebuild every page, not only changed ones")
 
+    p = sub.add_parser("capstone", help="the capstone RAG API: serve it with the course loaded (learners)")
+    capstone = p.add_subparsers(dest="capstone_command", required=True, metavar="SUBCOMMAND")
+    p = capstone.add_parser("serve", help="run the app from a capstone notebook (default: the reference), course loaded")
+    p.add_argument("notebook", type=Path, nargs="?", help="your capstone notebook (.ipynb); default: the reference app")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    p.add_argument("--data-dir", type=Path, default=Path("capstone-data"),
+                   help="the app's files, its data and its key (default ./capstone-data; kept across runs)")
+    p.add_argument("--key", help="API key to accept (default: generated once, kept in DATA_DIR/api-key)")
+    p.add_argument("--no-course", action="store_true", help="don't load the course's lesson pages")
+
     p = sub.add_parser("verify", help="prove every exercise honest and every lesson runnable (CI)")
     p.add_argument("--only", metavar="NAME", help="a module (01-cs-basics), an exercise (cs-sql) or a lesson page (sql)")
     p.add_argument("--no-lessons", action="store_true", help="skip executing the lesson pages")
@@ -104,6 +114,11 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         from . import book
 
         return book.run(execute=not args.no_execute, rebuild_all=args.all)
+    if args.command == "capstone":
+        from .capstone import serve
+
+        return serve.run(args.notebook, port=args.port, data_dir=args.data_dir, key=args.key,
+                         load_course=not args.no_course, console=console)
     if args.command == "verify":
         from . import verify
 

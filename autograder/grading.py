@@ -162,10 +162,23 @@ def _failure_message(outcome: sandbox.CellOutcome | None, run: sandbox.RunResult
     return outcome.message
 
 
+def time_budget(reference: NotebookNode, cell_timeout: int, total_timeout: int) -> tuple[int, int]:
+    """The exercise's own time budget, if it needs more than the defaults (the capstone starts a
+    server and loads documents): any cell of the reference may carry
+    `course: {cell_timeout: S, timeout: S}` in its metadata. It only ever raises the limits."""
+    for cell in reference.cells:
+        budget = cell.get("metadata", {}).get("course", {})
+        if isinstance(budget, dict):
+            cell_timeout = max(cell_timeout, int(budget.get("cell_timeout", 0) or 0))
+            total_timeout = max(total_timeout, int(budget.get("timeout", 0) or 0))
+    return cell_timeout, total_timeout
+
+
 def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
           cell_timeout: int = 60, total_timeout: int = 300, memory_mb: int = 6144,
           hide: tuple = ()) -> Report:
     """Run `submission` against `reference` and score every test cell."""
+    cell_timeout, total_timeout = time_budget(reference, cell_timeout, total_timeout)
     nb, notes, learner_code = assemble(reference, submission)
     run = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide)
     course_code = [c.source for c in reference.cells if c.cell_type == "code" and not is_solution(c)]
