@@ -66,10 +66,9 @@ def static_problems(source: NotebookNode, wrong: list[dict[str, str]]) -> list[s
     problems += [f"task '{grade_id(c)}' has no points" for c in tests if points(c) <= 0]
     owners = grading.task_owners(source)
     problems += [f"task '{grade_id(c)}' has no answer cell above it" for c in tests if grade_id(c) not in owners]
-    solution_ids = {grade_id(c) for c in source.cells if is_solution(c)}
-    problems += [f"task '{task}' checks '{owner}', which is not an answer cell"
-                 for task, owner in owners.items() if owner not in solution_ids]
     answers = {grade_id(c) for c in source.cells if is_solution(c)}
+    problems += [f"task '{task}' checks '{owner}', which is not an answer cell"
+                 for task, owner in owners.items() if owner not in answers]
     problems += [f"wrong-answer section '{gid}' names no answer cell" for variant in wrong for gid in variant if gid not in answers]
     if not any("### BEGIN HIDDEN TESTS" in c.source for c in tests):
         problems.append("no hidden tests")
