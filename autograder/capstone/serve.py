@@ -29,7 +29,7 @@ def course_documents() -> list[dict]:
     docs = []
     for page in lesson_pages():
         text = prose(page.text).strip()
-        if text and not page.doc_id.split("/")[-1].startswith("_"):  # _benchmark.md and such are includes
+        if text:
             docs.append({"id": doc_id(page.doc_id), "text": text,
                          "metadata": {"module": page.doc_id.split("/")[0], "title": page.title}})
     return docs
