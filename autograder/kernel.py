@@ -116,8 +116,9 @@ def main() -> None:
     args, kernel_argv = parser.parse_known_args()
     if not args.no_namespace:
         if args.keep:
-            course_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-            fresh_scratch([args.keep, course_root, sys.prefix])
+            from .paths import repo_root  # the checkout whose solutions/ the runner hides
+
+            fresh_scratch([args.keep, str(repo_root()), sys.prefix])
         for directory in args.hide:
             if os.path.isdir(directory):  # a folder under /tmp outside the checkout is already gone
                 hide(directory)
