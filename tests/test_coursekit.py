@@ -46,3 +46,24 @@ def test_multilingual_embeddings_understand_korean():
 def test_kiwi_splits_korean_into_morphemes():
     forms = [t.form for t in models.kiwi().tokenize("환불 정책은 어떻게 되나요?")]
     assert "환불" in forms and "정책" in forms
+
+
+def test_running_server_serves_on_loopback_and_stops():
+    import httpx
+    from fastapi import FastAPI
+
+    from coursekit.serving import running_server
+
+    app = FastAPI()
+    events = []
+
+    @app.get("/ping")
+    def ping():
+        return {"pong": True}
+
+    with running_server(app) as url:
+        assert url.startswith("http://127.0.0.1:")
+        assert httpx.get(url + "/ping").json() == {"pong": True}
+        events.append(url)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(events[0] + "/ping", timeout=2)
