@@ -9,7 +9,7 @@ from nbformat import NotebookNode
 from rich.console import Console
 from rich.table import Table
 
-from . import grading
+from . import grading, sandbox
 from .notebooks import exercise_key_of, read_submission
 from .paths import CourseError, find_exercise
 
@@ -56,6 +56,9 @@ def run(path: Path, *, cell_timeout: int, total_timeout: int, memory_mb: int, co
         console.print(f"[yellow]note:[/yellow] {path.name} is not a course exercise; running its own test cells.")
     if not any(grading.test_cells(reference)):
         raise CourseError(f"{path.name} has no graded test cells to check")
+    if not sandbox.bwrap_works():
+        console.print("[yellow]note:[/yellow] bubblewrap is not installed, so your notebook runs without the "
+                      "grading sandbox (fine for checking your own work; instructors grade with it).")
     with console.status(f"Running {path.name} in a fresh Python kernel…"):
         report = grading.grade(reference, submission, key, cell_timeout=cell_timeout, total_timeout=total_timeout,
                                memory_mb=memory_mb)

@@ -24,11 +24,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import grading
+from . import grading, sandbox
 from .notebooks import exercise_key_of, read_source, read_submission
 from .paths import CourseError, Exercise, find_exercise
 
-CSV_FIELDS = ["student", "exercise", "task", "score", "max", "error", "flags"]
+CSV_FIELDS = ["student", "exercise", "task", "score", "max", "error", "flags", "sandbox"]
+UNSANDBOXED = "NONE (graded with --unsandboxed: no isolation)"
 STATE_NAME = ".grading-state.json"  # what was graded, by fingerprint: lets a rerun resume
 
 
@@ -66,7 +67,15 @@ def csv_text(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def rows_for(student: str, report: grading.Report) -> list[dict]:
+def rows_for(student: str, report: grading.Report, sandboxed: bool = True) -> list[dict]:
+    """The submission's rows of grades.csv; `sandboxed` is how this class was graded (every row says)."""
+    rows = _rows(student, report)
+    for row in rows:
+        row["sandbox"] = "bubblewrap" if sandboxed else UNSANDBOXED
+    return rows
+
+
+def _rows(student: str, report: grading.Report) -> list[dict]:
     flags = "; ".join(report.flags)
     if not report.tasks:  # not even the exercise is known
         return [dict(student=student, exercise=report.exercise, task="*", score=0, max=0, error=report.error,
@@ -103,8 +112,10 @@ table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding
 class Grader:
     """Grades submissions one by one; references are read once per exercise."""
 
-    def __init__(self, *, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...]):
-        self.limits = dict(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide)
+    def __init__(self, *, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
+                 sandbox: bool = True):
+        self.limits = dict(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide,
+                           sandboxed=sandbox)
         self._references: dict[str, NotebookNode] = {}
         self._lock = threading.Lock()
 
@@ -115,6 +126,15 @@ class Grader:
             return self._references[exercise.key]
 
     def grade(self, sub: Submission) -> grading.Report:
+        """Grade one submission; whatever goes wrong becomes this row's error, never a lost run."""
+        try:
+            return self._grade(sub)
+        except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the class
+            return grading.Report(exercise=sub.path.stem, sandboxed=self.limits["sandboxed"],
+                                  error=f"the grader failed on this notebook ({type(exc).__name__}: {exc}); "
+                                        "please report it")
+
+    def _grade(self, sub: Submission) -> grading.Report:
         try:
             notebook = read_submission(sub.path)
         except CourseError as exc:
@@ -129,9 +149,22 @@ class Grader:
         return grading.grade(self.reference(exercise), notebook, exercise.key, **self.limits)
 
 
-def fingerprint(sub: Submission) -> str:
-    """Changes when the submission or its exercise's source changes: then it is graded again."""
-    digest = hashlib.sha256(sub.path.read_bytes())
+def grader_fingerprint(limits: dict) -> str:
+    """The grader's own code, the course helpers the tests call, and the limits: a change to any
+    of them (a fixed grader, other timeouts) means every notebook is graded again."""
+    import autograder
+    import coursekit
+
+    digest = hashlib.sha256(json.dumps({k: str(v) for k, v in sorted(limits.items())}).encode())
+    for package in (autograder, coursekit):
+        for path in sorted(Path(package.__file__).parent.rglob("*.py")):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(sub: Submission, grader_print: str = "") -> str:
+    """Changes when the submission, its exercise's source or the grader changes: then it is graded again."""
+    digest = hashlib.sha256(sub.path.read_bytes() + grader_print.encode())
     exercise = find_exercise(sub.path.stem)
     if exercise is not None and exercise.source.exists():
         digest.update(exercise.source.read_bytes())
@@ -143,6 +176,22 @@ def fingerprint(sub: Submission) -> str:
     except (ValueError, AttributeError, TypeError):
         pass
     return digest.hexdigest()
+
+
+def grade_all(todo, pool, grader, reports, state, out_dir, save, progress) -> None:  # noqa: ANN001
+    bar = progress.add_task(f"Grading {len(todo)} notebooks", total=len(todo))
+    futures = {pool.submit(grader.grade, sub): (key, print_key, sub) for key, print_key, sub in todo}
+    for future in as_completed(futures):
+        key, print_key, sub = futures[future]
+        report = future.result()
+        reports[key] = (sub.student, report)
+        state[key] = {"fingerprint": print_key, "report": asdict(report)}
+        atomic_write(out_dir / "feedback" / sub.student / f"{sub.path.stem}.html", feedback_html(sub.student, report))
+        save()  # after every notebook: a crash loses at most the ones in flight
+        status = "[red]error[/red]" if report.error else f"{report.score:g}/{report.max_score:g}"
+        flagged = " [magenta]flagged[/magenta]" if report.flags else ""
+        progress.console.print(f"  {sub.student} · {report.exercise}: {status}{flagged}", highlight=False)
+        progress.advance(bar)
 
 
 def load_state(path: Path) -> dict:
@@ -157,21 +206,33 @@ def report_from(data: dict) -> grading.Report:
     return grading.Report(**data, tasks=tasks)
 
 
+NO_SANDBOX = """bubblewrap (bwrap) is not available here, so submissions cannot be isolated: their code
+could read the solutions and hidden tests, or change the grader and so every later grade.
+Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`)
+and run again, or pass --unsandboxed to grade anyway (every row of grades.csv is then marked)."""
+
+
 def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, total_timeout: int,
-        memory_mb: int, fresh: bool, console: Console) -> int:
+        memory_mb: int, fresh: bool, console: Console, unsandboxed: bool = False) -> int:
     submissions = find_submissions(submissions_dir)
     if not submissions:
         raise CourseError(f"no notebooks found under {submissions_dir}/<student>/")
+    sandboxed = sandbox.bwrap_works()
+    if not sandboxed and not unsandboxed:
+        raise CourseError(NO_SANDBOX)
+    if not sandboxed:
+        console.print("[yellow]warning:[/yellow] grading WITHOUT a sandbox (--unsandboxed): every row is marked.")
     # Kernels never see the class's submissions or the grader's output folder.
     grader = Grader(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
-                    hide=(submissions_dir.resolve(), out_dir.resolve()))
+                    hide=(submissions_dir.resolve(), out_dir.resolve()), sandbox=sandboxed)
+    grader_print = grader_fingerprint({**grader.limits, "hide": ""})
     state_path = out_dir / STATE_NAME
     state = {} if fresh else load_state(state_path)
     reports: dict[str, tuple[str, grading.Report]] = {}
     todo = []
     for sub in submissions:
         key = f"{sub.student}/{sub.path.relative_to(submissions_dir / sub.student)}"
-        print_key = fingerprint(sub)
+        print_key = fingerprint(sub, grader_print)
         saved = state.get(key)
         if saved and saved.get("fingerprint") == print_key:
             reports[key] = (sub.student, report_from(dict(saved["report"])))
@@ -185,27 +246,24 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
     csv_path = out_dir / "grades.csv"
 
     def save() -> None:
-        ordered = [row for key in sorted(reports) for row in rows_for(*reports[key])]
+        ordered = [row for key in sorted(reports) for row in rows_for(*reports[key], sandboxed)]
         atomic_write(csv_path, csv_text(ordered))
         atomic_write(state_path, json.dumps(state))
 
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=console, transient=False) as progress, \
-            ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        bar = progress.add_task(f"Grading {len(todo)} notebooks", total=len(todo))
-        futures = {pool.submit(grader.grade, sub): (key, print_key, sub) for key, print_key, sub in todo}
-        for future in as_completed(futures):
-            key, print_key, sub = futures[future]
-            report = future.result()
-            reports[key] = (sub.student, report)
-            state[key] = {"fingerprint": print_key, "report": asdict(report)}
-            atomic_write(out_dir / "feedback" / sub.student / f"{sub.path.stem}.html",
-                         feedback_html(sub.student, report))
-            save()  # after every notebook: a crash loses at most the ones in flight
-            status = "[red]error[/red]" if report.error else f"{report.score:g}/{report.max_score:g}"
-            flagged = " [magenta]flagged[/magenta]" if report.flags else ""
-            progress.console.print(f"  {sub.student} · {report.exercise}: {status}{flagged}", highlight=False)
-            progress.advance(bar)
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        with Progress(*columns, console=console, transient=False) as progress:
+            grade_all(todo, pool, grader, reports, state, out_dir, save, progress)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)  # nothing queued starts
+        sandbox.kill_all()  # the kernels running now stop within seconds
+        pool.shutdown(wait=True)
+        save()
+        console.print(f"interrupted: {len(reports)} notebook(s) graded and saved in {csv_path}; "
+                      "run the same command again to grade the rest.", highlight=False)
+        return 130
+    pool.shutdown()
     save()
 
     summary = Table(title="Grades", title_justify="left")

@@ -46,6 +46,7 @@ class Report:
     notes: list[str] = field(default_factory=list)  # for the learner: what was restored, what raised
     flags: list[str] = field(default_factory=list)  # for the instructor: possible tricks to review
     seconds: float = 0.0
+    sandboxed: bool = False  # ran in the bubblewrap sandbox
 
     @property
     def score(self) -> float:
@@ -124,6 +125,7 @@ def assemble(reference: NotebookNode, submission: NotebookNode) -> tuple[Noteboo
             cell["source"] = answers.get(gid, MISSING_ANSWER.format(gid=gid))
         elif is_test(ref):
             cells.append(guard.check_cell())
+            guard.seal_test(cell)
         cells.append(cell)
         if ref.cell_type == "code" and not is_solution(ref):
             cells.extend(c for c in [guard.protect_cell(ref.source)] if c)
@@ -176,18 +178,17 @@ def time_budget(reference: NotebookNode, cell_timeout: int, total_timeout: int) 
 
 def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
           cell_timeout: int = 60, total_timeout: int = 300, memory_mb: int = 6144,
-          hide: tuple = ()) -> Report:
+          hide: tuple = (), sandboxed: bool | None = None) -> Report:
     """Run `submission` against `reference` and score every test cell."""
     cell_timeout, total_timeout = time_budget(reference, cell_timeout, total_timeout)
     nb, notes, learner_code = assemble(reference, submission)
-    run = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide)
+    run = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide,
+                      sandbox=sandboxed)
     course_code = [c.source for c in reference.cells if c.cell_type == "code" and not is_solution(c)]
     report = Report(exercise=exercise, notes=notes, error=run.problem, seconds=run.seconds,
-                    flags=scan.scan(learner_code, course_code))
+                    flags=scan.scan(learner_code, course_code), sandboxed=run.sandboxed)
     if run.forged_lines:
         report.flags.append(f"{run.forged_lines} forged line(s) on the grader's result channel were ignored")
-    if not run.sandboxed:
-        report.notes.append("ran without network and folder isolation (Linux user namespaces unavailable)")
     owners = task_owners(reference)
     answer_outcomes: dict[str, sandbox.CellOutcome | None] = {}
     for index, cell in enumerate(nb.cells):
@@ -208,6 +209,10 @@ def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
             if outcome and outcome.status == "error" and outcome.ename != "NotImplementedError":
                 report.notes.append(f"answer cell '{gid}' raised {outcome.message}")
         if is_test(cell):
+            if outcome and outcome.ename in ("NoProof", "NoReply"):
+                report.flags.append(f"test '{gid}' scored 0: {outcome.evalue}")
+            elif outcome and outcome.ename == guard.FAKE_VALUE:
+                report.flags.append(f"test '{gid}' met a value whose comparisons are faked (it equals anything)")
             ok = outcome is not None and outcome.status == "ok"
             owner = owners.get(gid)
             answer = answer_outcomes.get(owner)

@@ -2,102 +2,49 @@
 
 A submission's code runs in the same Python process as the tests, so it could try to make the
 tests pass without solving the task: redefine a helper the tests call, monkeypatch
-`np.allclose`, replace a builtin such as `len` or `isinstance`, install a trace function. The
-guard snapshots what the course's own cells define (and the builtins, and the modules tests
-use) and, right before every test cell, puts back anything that was changed and reports it, so
-the test runs against the real thing and the change is flagged for the instructor.
+`np.allclose`, replace a builtin, install an IPython input transformer that turns every later
+cell into `pass`, return an object whose `__eq__` always says yes. The guard (its kernel-side
+code is `guard_kernel.py`) snapshots what the course's own cells define, the builtins, the
+modules tests use and IPython's own machinery and, right before every test cell, puts back
+anything that was changed and reports it, so the test runs against the real thing and the
+change is flagged for the instructor. Test cells are rewritten so that every comparison rejects
+universal fakes, and each must prove to the runner that it ran to its last line (`runner.Seal`).
 
-This raises the bar; it is not a proof. Code that goes looking for the guard itself (through
-`gc`, frames or `ctypes`) can still defeat it, which is why `scan.py` flags such code statically.
+This raises the bar; it is not a proof. The trust boundary is the sandbox around the kernel
+(`sandbox.bwrap_args`): in-process defences can be raced by code that goes looking for the
+guard itself (through `gc`, frames, `ctypes` or IPython's internals), which is why `scan.py`
+flags such code statically, and why a proof that is missing counts as a failure.
 """
 
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
 GUARD_KEY = "course_guard"
 RESTORED = "CourseGuardRestored"
+FAKE_VALUE = "UniversalFake"
 
 # Modules whose functions tests commonly call; snapshotted whenever they are already imported.
 WATCHED_MODULES = ("numpy", "numpy.testing", "pytest", "math", "random", "json", "re", "torch",
-                   "torch.testing", "pandas", "pandas.testing", "sqlite3", "asyncio", "operator")
+                   "torch.testing", "pandas", "pandas.testing", "sqlite3", "asyncio", "operator",
+                   "ast", "codeop", "hashlib", "unittest.mock")
+# IPython's execution path: a replacement of any of these could change what a cell runs.
+SHELL_METHODS = ("run_cell", "run_cell_async", "_run_cell", "run_code", "run_ast_nodes", "transform_cell",
+                 "transform_ast", "user_expressions", "should_run_async", "showtraceback", "_showtraceback",
+                 "_format_user_obj", "_user_obj_error", "ev", "ex", "set_custom_exc")
+KERNEL_METHODS = ("do_execute", "execute_request", "dispatch_shell", "process_one", "send_response")
+# Libraries whose comparisons we trust (their types never claim to equal anything).
+TRUSTED_MODULES = ("builtins", "numpy", "pandas", "torch", "collections", "decimal", "fractions", "datetime",
+                   "pathlib", "uuid", "enum", "re", "sqlite3", "unittest", "pytest", "_pytest", "ipaddress",
+                   "array", "types", "functools", "typing", "json", "pydantic", "pydantic_core")
 
-SETUP = f'''
-def _course_guard_factory():
-    import builtins, sys, types
-
-    class {RESTORED}(Exception):
-        """The grader put back objects that code in the submission had replaced."""
-
-    def from_notebook(value):
-        """Was `value` made by code typed into the notebook (not by a library)?"""
-        target = getattr(value, "__func__", value)
-        target = getattr(target, "func", target)  # functools.partial
-        code = getattr(target, "__code__", None)
-        if code is not None:
-            name = code.co_filename
-            return "ipykernel_" in name or name.startswith("<")
-        return getattr(value, "__module__", None) == "__main__"
-
-    saved_builtins = dict(vars(builtins))
-    protected = {{}}
-    modules = {{}}
-    namespace = globals()
-
-    def snapshot_module(label, module):
-        if label not in modules:
-            snap = {{k: v for k, v in vars(module).items() if callable(v) or isinstance(v, types.ModuleType)}}
-            modules[label] = (module, snap)
-
-    def protect(names):
-        for name in names:
-            value = namespace.get(name)
-            if callable(value) or isinstance(value, types.ModuleType):
-                protected[name] = value
-            if isinstance(value, types.ModuleType) and value is not sys:
-                snapshot_module(name, value)
-        for label in {WATCHED_MODULES!r}:
-            if label in sys.modules:
-                snapshot_module(label, sys.modules[label])
-
-    def check():
-        restored = []
-        current = vars(builtins)
-        for key, value in saved_builtins.items():
-            if current.get(key) is not value and (key not in current or from_notebook(current[key])):
-                current[key] = value
-                restored.append("builtins." + key)
-        for name, value in protected.items():
-            if namespace.get(name) is not value:
-                namespace[name] = value
-                restored.append(name)
-        for label, (module, snap) in modules.items():
-            if label in sys.modules and sys.modules[label] is not module and "." not in label:
-                sys.modules[label] = module
-                restored.append("sys.modules[" + repr(label) + "]")
-            attrs = vars(module)
-            for key, value in snap.items():
-                # Libraries rebind their own functions lazily (torch wraps manual_seed, say):
-                # only a replacement made by the notebook's code counts.
-                if attrs.get(key) is not value and (key not in attrs or from_notebook(attrs[key])):
-                    setattr(module, key, value)
-                    restored.append(label + "." + key)
-        if sys.gettrace() is not None or sys.getprofile() is not None:
-            sys.settrace(None)
-            sys.setprofile(None)
-            restored.append("sys.settrace/setprofile hook")
-        if restored:
-            raise {RESTORED}(", ".join(restored[:10]) + (" ..." if len(restored) > 10 else ""))
-
-    return protect, check
-
-
-_course_guard_protect, _course_guard_check = _course_guard_factory()
-del _course_guard_factory
-'''
+SETUP = (Path(__file__).with_name("guard_kernel.py").read_text(encoding="utf-8")
+         + f"\n\nglobals().update(_course_guard_factory({TRUSTED_MODULES!r}, {WATCHED_MODULES!r}, "
+           f"{SHELL_METHODS!r}, {KERNEL_METHODS!r}))\ndel _course_guard_factory\n")
 
 
 def bound_names(source: str) -> list[str]:
@@ -129,13 +76,48 @@ def setup_cell() -> NotebookNode:
 
 
 def protect_cell(course_cell_source: str) -> NotebookNode | None:
+    """Snapshot what a course cell defined; the runner calls the guard out of band (runner.Seal)."""
     names = bound_names(course_cell_source)
-    return _cell("protect", f"_course_guard_protect({names!r})") if names else None
+    if not names:
+        return None
+    cell = _cell("protect", "pass  # the grader's integrity guard: snapshot what the cell above defined")
+    cell.metadata["course_protect"] = names
+    return cell
 
 
 def check_cell() -> NotebookNode:
-    return _cell("check", "_course_guard_check()")
+    return _cell("check", "pass  # the grader's integrity guard: put back what the learner's code replaced")
+
+
+def seal_test(cell: NotebookNode) -> NotebookNode:
+    """A test cell scores only with the runner's proof that it ran to its last line, and its
+    comparisons go through `_course_compare`, which rejects universal fakes."""
+    cell.source = rewrite_comparisons(cell.source)
+    cell.metadata[GUARD_KEY] = "test"
+    return cell
+
+
+class _Comparisons(ast.NodeTransformer):
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        if all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+            return node  # identity cannot be faked
+        ops = ast.List([ast.Constant(type(op).__name__) for op in node.ops], ast.Load())
+        rights = ast.List(list(node.comparators), ast.Load())
+        call = ast.Call(ast.Name("_course_compare", ast.Load()), [node.left, ops, rights], [])
+        return ast.copy_location(call, node)
+
+
+def rewrite_comparisons(source: str) -> str:
+    """Every comparison in a test cell's code, as a call of the guard's `_course_compare`. Code that
+    does not parse as Python (an IPython magic) is left as it is."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    return ast.unparse(ast.fix_missing_locations(_Comparisons().visit(tree))) + "\n"
 
 
 def is_guard(cell: NotebookNode) -> bool:
-    return GUARD_KEY in cell.get("metadata", {})
+    """A cell the grader added (setup, protect, check); sealed test cells are not guard cells."""
+    return cell.get("metadata", {}).get(GUARD_KEY) in ("setup", "protect", "check")

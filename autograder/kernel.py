@@ -1,93 +1,40 @@
-"""Start an IPython kernel inside the grading sandbox.
+"""Start an IPython kernel with the grading limits; inside the bubblewrap sandbox when there is one.
 
-The runner launches this module as the kernel, normally through `unshare -rmn` (new user, mount
-and network namespaces: no network, the grader's folders hidden, an empty /tmp of its own), so
-that code in a submission cannot reach the network, read the solutions or other people's files
-in /tmp, or fill the memory or disk:
+The runner (`autograder.runner`) writes a kernelspec whose command is
 
-    unshare -rmn -- python -m autograder.kernel --hide DIR ... --keep DIR --memory-mb N -f CONNECTION_FILE
+    bwrap <allow-list of read-only folders, a private /tmp, no network> -- \\
+        python -m autograder.kernel --memory-mb N --nproc N -f CONNECTION_FILE
 
-Inside the network namespace only the loopback interface exists; it is brought up so a notebook
-can serve an app on 127.0.0.1 and call it (the capstone does). Without namespaces
-(`--no-namespace`) the limits still apply and Python sockets may connect to loopback only.
+(see `autograder.sandbox.bwrap_args` for what the sandbox lets the notebook see). This module
+then only sets the resource limits, which every process the notebook starts inherits, and
+starts ipykernel. Without bubblewrap (`--no-sandbox`) the limits still apply and Python sockets
+may connect to loopback only; nothing hides the grader's folders then.
 """
 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import resource
 import sys
 
 
-MS_RDONLY, MS_BIND = 1, 4096
-SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
-
-
-def _mount(source: str, target: str, fstype: str | None, flags: int, options: str = "") -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    fs = fstype.encode() if fstype else None
-    if libc.mount(source.encode(), target.encode(), fs, flags, options.encode()) != 0:
-        raise OSError(ctypes.get_errno(), f"cannot mount over {target}")
-
-
-def hide(directory: str) -> None:
-    """Mount an empty, read-only tmpfs over `directory` (only inside our own mount namespace)."""
-    _mount("none", directory, "tmpfs", MS_RDONLY, "size=4k")
-
-
-def fresh_scratch(keep: list[str]) -> None:
-    """Give the kernel its own empty /tmp (and /var/tmp, /dev/shm): leftovers of other runs and
-    other classes stay invisible. Folders in `keep` (the runner's folder with the kernel's
-    sockets; the course checkout and the Python environment, when they live under /tmp, as in a
-    CI clone) are bound back in at their old paths, then the notebook runs in a new empty /tmp/work.
-    Call it before hide(): a bind does not carry the mounts below it."""
-    kept = [(path, os.open(path, os.O_RDONLY | os.O_DIRECTORY))
-            for path in sorted(set(keep), key=len) if os.path.isdir(path)]  # parents before children
-    for scratch in SCRATCH_DIRS:
-        if os.path.isdir(scratch):
-            _mount("none", scratch, "tmpfs", 0, "size=1g,mode=1777")
-    for path, fd in kept:
-        if not os.path.isdir(path):  # it was under a scratch folder: bring it back
-            os.makedirs(path, exist_ok=True)
-            _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND)
-        os.close(fd)
-    os.makedirs("/tmp/work", exist_ok=True)
-    os.chdir("/tmp/work")
-
-
-def limit(memory_mb: int, file_mb: int, extra_processes: int = 256) -> None:
+def limit(memory_mb: int, file_mb: int, nproc: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20,) * 2)
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb * 2**20,) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # A fork bomb stops at a few hundred processes. The limit counts all of this user's processes,
-    # so it is relative to how many run now. (Linux does not apply it to root: there the grader's
-    # timeouts and process-tree kill are what stop one.)
-    import psutil
-
-    uid = os.getuid()
-    mine = sum(1 for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid)
-    resource.setrlimit(resource.RLIMIT_NPROC, (mine + extra_processes,) * 2)
-
-
-def loopback_up() -> None:
-    """Bring up `lo` in the new network namespace (it starts down): 127.0.0.1 works, nothing else."""
-    import fcntl
-    import socket
-    import struct
-
-    siocgifflags, siocsifflags, iff_up, ifreq = 0x8913, 0x8914, 0x1, "16sh22x"
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        flags = struct.unpack(ifreq, fcntl.ioctl(s, siocgifflags, struct.pack(ifreq, b"lo", 0)))[1]
-        fcntl.ioctl(s, siocsifflags, struct.pack(ifreq, b"lo", flags | iff_up))
+    # so the runner passes how many run now plus a margin. (Linux does not apply it to root: there
+    # the sandbox's PID namespace, the timeouts and the process-tree kill are what stop one.)
+    if nproc > 0:
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc,) * 2)
 
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 def refuse_sockets() -> None:
-    """Best effort when there is no network namespace: Python-level IP sockets connect to loopback only."""
+    """Best effort when there is no sandbox: Python-level IP sockets connect to loopback only."""
     import socket
 
     original_connect, original_connect_ex = socket.socket.connect, socket.socket.connect_ex
@@ -108,24 +55,21 @@ def refuse_sockets() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m autograder.kernel")
-    parser.add_argument("--hide", action="append", default=[])
     parser.add_argument("--memory-mb", type=int, default=6144)
     parser.add_argument("--file-mb", type=int, default=512)
-    parser.add_argument("--keep", help="the runner's private folder, kept visible in the fresh /tmp")
-    parser.add_argument("--no-namespace", action="store_true")
+    parser.add_argument("--nproc", type=int, default=0)
+    parser.add_argument("--no-sandbox", action="store_true")
     args, kernel_argv = parser.parse_known_args()
-    if not args.no_namespace:
-        if args.keep:
-            from .paths import repo_root  # the checkout whose solutions/ the runner hides
-
-            fresh_scratch([args.keep, str(repo_root()), sys.prefix])
-        for directory in args.hide:
-            if os.path.isdir(directory):  # a folder under /tmp outside the checkout is already gone
-                hide(directory)
-        loopback_up()
-    else:
+    if args.no_sandbox:
         refuse_sockets()
-    limit(args.memory_mb, args.file_mb)
+    else:
+        # In the sandbox's PID namespace our parent is its init (PID 1), which ipykernel's parent
+        # poller takes for "the parent died". bwrap --die-with-parent does that job instead.
+        os.environ.pop("JPY_PARENT_PID", None)
+        # Lead a process group of our own: an interrupt (sent as a message, see the kernelspec)
+        # then reaches the kernel and what it started, never bwrap.
+        os.setpgid(0, 0)
+    limit(args.memory_mb, args.file_mb, args.nproc)
 
     from ipykernel import kernelapp
 

@@ -144,6 +144,8 @@ def checksum(cell: NotebookNode) -> str:
 
 def read_submission(path: Path) -> NotebookNode:
     """Parse a learner's .ipynb however it was saved; a `CourseError` says what is wrong."""
+    if path.is_symlink():  # it could point at another student's work, or at any file of the grader's machine
+        raise CourseError(f"{path.name} is a symbolic link, not a file: submit the notebook itself")
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -153,8 +155,11 @@ def read_submission(path: Path) -> NotebookNode:
             f"{path.name} is {size / 2**20:.0f} MB (limit {MAX_SUBMISSION_BYTES / 2**20:.0f} MB): "
             "clear the outputs (Edit > Clear Outputs of All Cells) and save again"
         )
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
+    if size == 0:
+        raise CourseError(f"{path.name} is empty (0 bytes): the save did not finish; save the notebook again")
+    data = path.read_bytes()
+    try:  # UTF-8 (with or without a byte-order mark), or UTF-16 with one, as some editors on Windows save
+        raw = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CourseError(f"{path.name} is not a text file (not UTF-8): is it really a notebook?") from None
     try:

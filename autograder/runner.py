@@ -2,7 +2,7 @@
 
 This module is the child process that `sandbox.run` starts:
 
-    python -m autograder.runner --cell-timeout S --memory-mb N [--hide DIR ...]
+    python -m autograder.runner --cell-timeout S --memory-mb N [--sandbox] [--hide DIR ...]
 
 It reads {"nonce": ..., "notebook": ...} from stdin (the notebook never touches the disk, so the
 code it runs cannot read the hidden tests from a file) and writes one JSON line per code cell to
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -36,27 +38,79 @@ def short(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
-def namespaces_work() -> bool:
-    """Can we create user+mount+network namespaces here (Linux, user namespaces enabled)?"""
-    if not shutil.which("unshare"):
-        return False
-    try:
-        return subprocess.run(["unshare", "-rmn", "--", "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
+def write_kernelspec(folder: Path, args: argparse.Namespace) -> None:
+    """A kernelspec that starts autograder.kernel (limits) inside the bubblewrap sandbox, if we have it."""
+    argv = [sys.executable, "-m", "autograder.kernel", "--memory-mb", str(args.memory_mb), "--nproc", str(args.nproc)]
+    if args.sandbox:
+        from .sandbox import bwrap_args
 
-
-def write_kernelspec(folder: Path, args: argparse.Namespace, sandboxed: bool) -> None:
-    """A kernelspec that starts autograder.kernel (limits, hidden folders), inside namespaces if we can."""
-    argv = [sys.executable, "-m", "autograder.kernel", "--memory-mb", str(args.memory_mb)]
-    argv += [item for d in args.hide if Path(d).is_dir() for item in ("--hide", str(Path(d).resolve()))]
-    argv += ["--keep", str(folder.parent)]
-    argv = (["unshare", "-rmn", "--"] + argv) if sandboxed else argv + ["--no-namespace"]
+        argv = bwrap_args(folder.parent, tuple(Path(d) for d in args.hide)) + argv
+    else:
+        argv.append("--no-sandbox")
     spec = folder / "kernels" / "course-sandbox"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
         "argv": argv + ["-f", "{connection_file}"],
-        "display_name": "course sandbox", "language": "python"}), encoding="utf-8")
+        "display_name": "course sandbox", "language": "python",
+        # bwrap would die of a SIGINT sent to its process group; the kernel interrupts itself instead.
+        "interrupt_mode": "message" if args.sandbox else "signal"}), encoding="utf-8")
+
+
+def make_home(home: Path) -> None:
+    """The kernel's own empty home, with a copy of matplotlib's font cache (rebuilding it costs seconds)."""
+    cache = Path(os.environ.get("MPLCONFIGDIR") or Path.home() / ".cache" / "matplotlib")
+    (home / ".cache" / "matplotlib").mkdir(parents=True)
+    for font_list in cache.glob("fontlist-*.json") if cache.is_dir() else []:
+        shutil.copy(font_list, home / ".cache" / "matplotlib" / font_list.name)
+
+
+class Seal:
+    """Out-of-band proofs that the integrity guard and each test cell really ran (see guard.py).
+
+    Cells the grader added or marked carry `course_guard` metadata. For those, the request also
+    asks the kernel to evaluate a `user_expressions` entry: it is evaluated by ipykernel after the
+    cell, directly (input and AST transformers never see it), and only if the cell succeeded. Its
+    answer must be a MAC, under a key only this run knows, of a token used once: the guard's
+    functions compute it only when they did their work (a check restored everything, a test cell
+    reached its last line). A missing or wrong proof turns the cell into an error, never a pass.
+    """
+
+    def __init__(self) -> None:
+        self.key = secrets.token_hex(16)
+        self.expressions: dict[str, str] = {}
+        self.expected = ""
+        self.kind = ""
+
+    def mac(self, message: str) -> str:
+        return hashlib.blake2b(message.encode(), key=self.key.encode(), digest_size=16).hexdigest()
+
+    def prepare(self, cell) -> None:  # noqa: ANN001 - an nbformat cell, changed in place
+        self.kind = cell.get("metadata", {}).get("course_guard", "")
+        token = secrets.token_hex(8)
+        call = {"setup": f"_course_guard_init({self.key!r}, {token!r})",
+                "protect": f"_course_guard_protect({cell.metadata.get('course_protect', [])!r}, {token!r})",
+                "check": f"_course_guard_check({token!r})",
+                "test": f"_course_guard_proof({token!r})"}.get(self.kind)
+        if call is None:
+            self.expressions, self.expected = {}, ""
+            return
+        if self.kind == "test":  # the cell's last line marks the token; the proof asks for the mark
+            cell.source = cell.source.rstrip() + f"\n_course_guard_mark({token!r})\n"
+        self.expressions = {"course": call}
+        self.expected = repr(self.mac(f"{self.kind}:{token}"))
+
+    def verify(self, reply: dict) -> dict:
+        if not self.expected:
+            return {}
+        answer = (reply.get("user_expressions") or {}).get("course") or {}
+        if answer.get("status") == "error":  # the guard refused or restored something: its own words
+            return {"status": "error", "ename": answer.get("ename", "Error"), "evalue": answer.get("evalue", "")}
+        if answer.get("status") == "ok" and answer.get("data", {}).get("text/plain") == self.expected:
+            return {}
+        what = ("the test cell did not run to its last line" if self.kind == "test"
+                else "the grader's integrity check could not run")
+        return {"status": "error", "ename": "NoProof",
+                "evalue": f"{what}: the submission changed how the kernel runs cells"}
 
 
 def kill_descendants() -> None:
@@ -75,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.runner")
     parser.add_argument("--cell-timeout", type=int, default=60)
     parser.add_argument("--memory-mb", type=int, default=6144)
+    parser.add_argument("--nproc", type=int, default=0)
+    parser.add_argument("--sandbox", action="store_true", help="run the kernel under bubblewrap")
     parser.add_argument("--hide", action="append", default=[], help="folder the notebook must not see")
     args = parser.parse_args(argv)
 
@@ -101,11 +157,12 @@ def main(argv: list[str] | None = None) -> int:
             return None  # outputs are not needed to grade, and may be huge
 
     private = Path(tempfile.mkdtemp(prefix="course-runner-"))
-    sandboxed = namespaces_work()
-    write_kernelspec(private / "jupyter", args, sandboxed)
+    write_kernelspec(private / "jupyter", args)
+    make_home(private / "home")
     os.environ["JUPYTER_PATH"] = str(private / "jupyter")
     os.environ["IPYTHONDIR"] = str(private / "ipython")  # no shared history database between runs
-    emit({"sandboxed": sandboxed})
+    os.environ["HOME"] = str(private / "home")
+    emit({"sandboxed": args.sandbox})
 
     nb = nbformat.from_dict(request["notebook"])
     km = AsyncKernelManager(kernel_name="course-sandbox", transport="ipc", ip=str(private / "kernel"),
@@ -122,23 +179,32 @@ def main(argv: list[str] | None = None) -> int:
     client.on_cell_executed = lambda cell, cell_index, execute_reply: replies.__setitem__(
         cell_index, execute_reply["content"] if execute_reply else {}
     )
+    seal = Seal()
     try:
         with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             emit({"kernel_pid": getattr(km.provisioner, "pid", None)})
+            original_execute = client.kc.execute
+            client.kc.execute = lambda code, **kw: original_execute(code, user_expressions=seal.expressions, **kw)
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
+                seal.prepare(cell)
                 try:
                     client.execute_cell(cell, index, store_history=False)
                 except DeadKernelError:
                     emit({"cell": index, "status": "dead", "ename": "KernelDied",
                           "evalue": "the Python kernel crashed or exited"})
                     break
-                reply = replies.pop(index, {"status": "ok"})
-                record = {"cell": index, "status": reply.get("status", "ok")}
+                reply = replies.pop(index, None)
+                if reply is None:  # no reply is no proof of anything: fail closed
+                    reply = {"status": "error", "ename": "NoReply", "evalue": "the kernel sent no reply for this cell"}
+                record = {"cell": index, "status": reply.get("status") or "error"}
+                if record["status"] == "ok":
+                    record.update(seal.verify(reply))
                 if record["status"] != "ok":
-                    record["ename"] = short(reply.get("ename", "Error"))
-                    record["evalue"] = short(reply.get("evalue", ""))
+                    record["status"] = "dead" if record["status"] == "dead" else "error"
+                    record["ename"] = short(record.get("ename") or reply.get("ename") or "Error")
+                    record["evalue"] = short(record.get("evalue") or reply.get("evalue", ""))
                 emit(record)
             else:
                 emit({"finished": True})

@@ -5,22 +5,161 @@ The child (`autograder.runner`) starts the kernel; if the whole run takes longer
 notebook started) are killed, and the cells that finished before that still count.
 The notebook goes to the child on stdin and results come back on its stdout, so nothing the
 notebook's code can read or write on disk takes part in grading.
+
+Where bubblewrap (`bwrap`) works, the kernel runs in an allow-list sandbox (`bwrap_args`): the
+Python environment, the course's packages and the data files lessons read, read-only; a private
+/tmp; a /proc of its own PID namespace; loopback only; no capabilities; and nothing else of the
+machine: not `solutions/`, not `.git`, not the class's submissions, not the grader's output.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 from nbformat import NotebookNode
+
+# What a kernel may see of the grader's environment: the rest (API keys, tokens, DATABASE_URL,
+# the instructor's COURSE_LLM_* settings) never reaches a notebook.
+ENV_ALLOWED = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+               "COURSE_ROOT")
+ENV_FIXED = {
+    "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+    # One BLAS/torch thread per notebook: several notebooks run at once on few cores.
+    "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    # Offline, and no telemetry from the libraries the lessons use.
+    "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1", "RAY_USAGE_STATS_ENABLED": "0",
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+}
+# Files and folders of the host's /etc that programs need (users, name lookup of localhost, time
+# zone, TLS roots, the dynamic linker, fonts); nothing else of /etc is visible.
+ETC_ALLOWED = ("passwd", "group", "nsswitch.conf", "hosts", "host.conf", "gai.conf", "localtime",
+               "timezone", "ssl", "ca-certificates", "ld.so.cache", "ld.so.conf", "ld.so.conf.d",
+               "alternatives", "fonts", "mime.types", "protocols", "services", "os-release")
+TMP_SIZE = 1 << 30  # the private /tmp (and /dev/shm) is memory: 1 GiB each at most
+
+
+_LIVE: set[subprocess.Popen] = set()  # runner processes in flight, for kill_all()
+_LIVE_LOCK = threading.Lock()
+
+
+def kill_all() -> None:
+    """Kill every notebook run in flight, with its kernel and all it started (Ctrl-C, a cancelled run)."""
+    with _LIVE_LOCK:
+        procs = list(_LIVE)
+    for proc in procs:
+        _kill_tree(proc.pid)
+
+
+def default_jobs(memory_mb: int = 6144) -> int:
+    """Notebooks to run at once: the CPUs this process may use (affinity and a cgroup CPU quota),
+    and no more than the machine's memory holds at `memory_mb` each (rounded up; at least 1)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    memory = max(1, -(-psutil.virtual_memory().total // (max(1, memory_mb) * 2**20)))
+    return max(1, min(cpus, memory))
+
+
+def kernel_env() -> dict[str, str]:
+    """The environment the runner and the kernel get: an allow-list, plus fixed settings."""
+    env = {k: v for k, v in os.environ.items() if k in ENV_ALLOWED}
+    env.setdefault("PATH", "/usr/bin:/bin")
+    env.setdefault("LANG", "C.UTF-8")
+    env.update(ENV_FIXED)
+    from coursekit.llm import cache_dir  # the plain copy of the local chat model (read-only inside)
+
+    env["COURSE_CACHE_DIR"] = str(cache_dir())
+    return env
+
+
+@functools.cache
+def bwrap_works() -> bool:
+    """Can this machine run the bubblewrap sandbox (bwrap installed, namespaces allowed)?"""
+    if sys.platform != "linux" or not shutil.which("bwrap"):
+        return False
+    probe = ["bwrap", "--unshare-all", "--die-with-parent", "--cap-drop", "ALL", "--ro-bind", "/", "/",
+             "--proc", "/proc", "--dev", "/dev", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _ro_bind(path: Path | str) -> list[str]:
+    """Bind a host path read-only at the same place; a symlink (/bin -> usr/bin) stays a symlink."""
+    path = str(path)
+    if os.path.islink(path):
+        return ["--symlink", os.readlink(path), path]
+    return ["--ro-bind", path, path] if os.path.exists(path) else []
+
+
+def readable_paths() -> list[Path]:
+    """What a graded notebook may read: the Python installation and environment, the course's
+    packages and the data they read (lesson pages, benchmark questions), the local model copy."""
+    import autograder
+    import coursekit
+
+    from .paths import repo_root
+
+    root = repo_root()
+    paths = {Path(sys.base_prefix), Path(sys.prefix), Path(kernel_env()["COURSE_CACHE_DIR"]),
+             Path(autograder.__file__).parent, Path(coursekit.__file__).parent,
+             root / "modules", root / "benchmarks"}
+    return sorted(p.resolve() for p in paths if p.exists())
+
+
+def bwrap_args(private: Path, hide: tuple[Path, ...] = ()) -> list[str]:
+    """The bubblewrap command line (up to and including `--`) for one kernel.
+
+    `private` is the runner's folder (the kernel's sockets, connection file and home): the only
+    host folder the kernel can write, deleted when the run ends.
+    """
+    from .paths import repo_root
+
+    args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+            "--cap-drop", "ALL", "--hostname", "sandbox"]
+    for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
+        args += _ro_bind(top)
+    for name in ETC_ALLOWED:
+        args += _ro_bind(f"/etc/{name}")
+    if os.path.isdir("/sys/devices/system/cpu"):  # CPU topology, read by torch and BLAS
+        args += _ro_bind("/sys/devices/system/cpu")
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--size", str(TMP_SIZE), "--tmpfs", "/tmp", "--size", str(TMP_SIZE), "--tmpfs", "/dev/shm",
+             "--tmpfs", "/var/tmp", "--dir", "/tmp/work"]
+    for path in readable_paths():  # after /tmp: a checkout or venv under /tmp (a CI clone) is bound back
+        args += ["--ro-bind", str(path), str(path)]
+    root = repo_root().resolve()
+    # repo_root() inside the kernel needs these two folders to exist: they are empty there.
+    args += ["--dir", str(root / "solutions"), "--dir", str(root / "exercises")]
+    args += ["--bind", str(private), str(private)]
+    for folder in hide:  # folders the class's files live in, should any be below a readable path
+        folder = Path(folder).resolve()
+        if any(folder == p or p in folder.parents for p in readable_paths()):
+            args += ["--tmpfs", str(folder), "--remount-ro", str(folder)]
+    args += ["--chdir", "/tmp/work", "--setenv", "HOME", str(private / "home"), "--"]
+    return args
 
 
 @dataclass
@@ -76,27 +215,26 @@ def _parse(stdout: bytes, nonce: str) -> tuple[dict[int, CellOutcome], dict, int
 
 
 def run(nb: NotebookNode, *, cell_timeout: int = 60, total_timeout: int = 300, memory_mb: int = 6144,
-        hide: tuple[Path, ...] = ()) -> RunResult:
+        hide: tuple[Path, ...] = (), sandbox: bool | None = None) -> RunResult:
     """Execute `nb` and return each code cell's outcome by index.
 
-    The notebook runs in a new empty temporary directory, in a kernel that (where Linux user
-    namespaces allow it) has no network and cannot see the folders in `hide` (solutions, other
-    submissions); see `autograder.kernel`.
+    The notebook runs in a new empty temporary directory, in a kernel that (where bubblewrap
+    works, or when `sandbox` is True) has no network and sees only what `bwrap_args` allows; with
+    `sandbox=False` it runs with the limits only. `hide` names more folders it must never see.
     """
-    from .paths import repo_root
-
     start = time.monotonic()
     nonce = secrets.token_hex(16)
-    hidden = [repo_root() / "solutions", *hide]
+    sandboxed = bwrap_works() if sandbox is None else sandbox
     with tempfile.TemporaryDirectory(prefix="course-run-") as tmp:
-        # One BLAS/torch thread per notebook: several notebooks run at once on few cores.
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         cmd = [sys.executable, "-m", "autograder.runner", "--cell-timeout", str(cell_timeout),
-               "--memory-mb", str(memory_mb)]
-        cmd += [arg for d in hidden for arg in ("--hide", str(d))]
+               "--memory-mb", str(memory_mb), "--nproc", str(_nproc_limit())]
+        cmd += ["--sandbox"] if sandboxed else []
+        cmd += [arg for d in hide for arg in ("--hide", str(d))]
         request = json.dumps({"nonce": nonce, "notebook": nb}).encode("utf-8")
-        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(cmd, cwd=tmp, env=kernel_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True)
+        with _LIVE_LOCK:
+            _LIVE.add(proc)
         problem = ""
         try:
             stdout, stderr = proc.communicate(request, timeout=total_timeout)
@@ -104,6 +242,12 @@ def run(nb: NotebookNode, *, cell_timeout: int = 60, total_timeout: int = 300, m
             _kill_tree(proc.pid)
             stdout, stderr = proc.communicate()
             problem = f"stopped after {total_timeout} s (the notebook's time limit)"
+        except BaseException:  # Ctrl-C or a cancelled job: leave nothing running
+            _kill_tree(proc.pid)
+            raise
+        finally:
+            with _LIVE_LOCK:
+                _LIVE.discard(proc)
         cells, extra, forged = _parse(stdout, nonce)
         if extra.get("kernel_pid"):
             _kill_tree(extra["kernel_pid"])  # anything the notebook left running
@@ -118,3 +262,12 @@ def run(nb: NotebookNode, *, cell_timeout: int = 60, total_timeout: int = 300, m
         return RunResult(cells=cells, finished=bool(extra.get("finished")), problem=problem,
                          seconds=time.monotonic() - start, sandboxed=bool(extra.get("sandboxed")),
                          forged_lines=forged)
+
+
+def _nproc_limit(extra_processes: int = 256) -> int:
+    """RLIMIT_NPROC for a kernel: this user's processes now, plus a margin (0: no limit, for root)."""
+    uid = os.getuid()
+    if uid == 0:
+        return 0
+    mine = sum(1 for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid)
+    return mine + extra_processes

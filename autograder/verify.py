@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import grading, release, sandbox
+from . import grading, guard, release, sandbox
 from .notebooks import grade_id, is_solution, is_test, points, read_source, release_notebook
 from .paths import CourseError, Exercise, all_exercises, lesson_pages, repo_root
 
@@ -75,6 +75,36 @@ def static_problems(source: NotebookNode, wrong: list[dict[str, str]]) -> list[s
     return problems
 
 
+FAKE = '''class _Anything:  # equal to everything, callable, every attribute is itself
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__
+    def __hash__(self): return 0
+    def __bool__(self): return True
+    def __call__(self, *args, **kwargs): return self
+    def __getattr__(self, name): return self
+    def __getitem__(self, key): return self
+    def __contains__(self, item): return True
+    def __iter__(self): return iter(())
+    def __len__(self): return 0
+    def __repr__(self): return "Anything()"
+
+'''
+
+
+def with_fakes(source: NotebookNode) -> NotebookNode | None:
+    """Every name an answer cell defines bound to a universal fake (an object equal to anything):
+    such a submission must score 0 on every task. None where answers are not Python (app files)."""
+    nb = copy.deepcopy(source)
+    for cell in nb.cells:
+        if is_solution(cell) and cell.cell_type == "code":
+            if cell.source.lstrip().startswith("%"):
+                return None
+            names = guard.bound_names(cell.source)
+            cell.source = FAKE + "".join(f"{name} = _Anything()\n" for name in names)
+    return nb
+
+
 def with_wrong_answers(source: NotebookNode, wrong: dict[str, str]) -> NotebookNode:
     nb = copy.deepcopy(source)
     for cell in nb.cells:
@@ -105,6 +135,9 @@ def plan_exercise(exercise: Exercise) -> ExerciseVerdict:
     verdict.wrong = read_wrong(exercise)
     verdict.problems += static_problems(verdict.source, verdict.wrong)
     verdict.runs = {"solution": verdict.source, "blank": released}
+    fakes = with_fakes(verdict.source)
+    if fakes is not None:
+        verdict.runs["fake"] = fakes
     for index, variant in enumerate(verdict.wrong):
         verdict.runs[wrong_run_name(index)] = with_wrong_answers(verdict.source, variant)
     if not verdict.wrong:
@@ -135,11 +168,15 @@ def judge_exercise(verdict: ExerciseVerdict, reports: dict[str, grading.Report])
             verdict.problems.append(f"solution fails '{task.task}': {task.message}")
         if blank != 0:
             verdict.problems.append(f"untouched exercise passes '{task.task}' (a test that cannot fail)")
+        if "fake" in by_task and by_task["fake"][task.task].score != 0:
+            ok = False
+            verdict.problems.append(f"a universal fake (an object equal to anything) passes '{task.task}'")
         if not targeted:
             verdict.problems.append(f"no wrong answer targets '{task.task}' (answer cell '{owners.get(task.task)}')")
         elif wrong_score is not None and wrong_score >= task.points:
             verdict.problems.append(f"wrong answer for '{owners[task.task]}' still passes '{task.task}'")
-        verdict.rows.append((task.task, task.points, sol, blank, wrong_score, ok))
+        fake = by_task["fake"][task.task].score if "fake" in by_task else None
+        verdict.rows.append((task.task, task.points, sol, blank, wrong_score, fake, ok))
 
 
 @dataclass
@@ -186,7 +223,27 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
     reports: dict[tuple[str, str], grading.Report] = {}
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     # One pool for every notebook run (three per exercise, one per lesson): `jobs` kernels at a time.
-    with Progress(*columns, console=console) as progress, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    if not sandbox.bwrap_works():
+        console.print("[yellow]note:[/yellow] bubblewrap is not installed: notebooks run without the grading "
+                      "sandbox (install the `bubblewrap` package to verify as CI does).")
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        reports, lesson_verdicts = _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout,
+                                            memory_mb)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        sandbox.kill_all()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    for v in verdicts:
+        if v.runs:
+            judge_exercise(v, {name: reports[(v.exercise.key, name)] for name in v.runs})
+    return report(verdicts, lesson_verdicts, pages, only, len(exercises), console)
+
+
+def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, memory_mb):  # noqa: ANN001
+    with Progress(*columns, console=console) as progress:
         bar = progress.add_task(f"Running {len(runs)} exercise notebooks and {len(pages)} lesson pages",
                                 total=len(runs) + len(pages))
         run_futures = {
@@ -199,19 +256,21 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
             future.add_done_callback(lambda _: progress.advance(bar))
         reports = {key: f.result() for key, f in run_futures.items()}
         lesson_verdicts = [f.result() for f in page_futures]
-    for v in verdicts:
-        if v.runs:
-            judge_exercise(v, {name: reports[(v.exercise.key, name)] for name in v.runs})
+    return reports, lesson_verdicts
 
+
+def report(verdicts, lesson_verdicts, pages, only, n_exercises, console) -> int:  # noqa: ANN001
     failures = 0
-    table = Table(title="Exercises: solution must be full, blank 0, wrong < full", title_justify="left")
-    for col in ("Exercise", "Task", "Points", "Solution", "Blank", "Wrong", ""):
-        table.add_column(col, justify="right" if col in ("Points", "Solution", "Blank", "Wrong") else "left",
+    table = Table(title="Exercises: solution must be full, blank 0, wrong < full, a universal fake 0",
+                  title_justify="left")
+    for col in ("Exercise", "Task", "Points", "Solution", "Blank", "Wrong", "Fake", ""):
+        table.add_column(col, justify="right" if col in ("Points", "Solution", "Blank", "Wrong", "Fake") else "left",
                          no_wrap=col == "Exercise")
     for v in verdicts:
-        for task, pts, sol, blank, wrong_score, ok in v.rows:
+        for task, pts, sol, blank, wrong_score, fake, ok in v.rows:
             table.add_row(v.exercise.name, task, f"{pts:g}", f"{sol:g}", f"{blank:g}",
-                          "-" if wrong_score is None else f"{wrong_score:g}", "[green]ok[/green]" if ok else "[red]FAIL[/red]")
+                          "-" if wrong_score is None else f"{wrong_score:g}", "-" if fake is None else f"{fake:g}",
+                          "[green]ok[/green]" if ok else "[red]FAIL[/red]")
     console.print(table)
     for v in verdicts:
         for problem in dict.fromkeys(v.problems):
@@ -239,5 +298,5 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
     if failures:
         console.print(f"[red]{failures} problem(s).[/red]")
         return 1
-    console.print(f"[green]All {len(exercises)} exercises honest, {len(pages)} lesson pages run.[/green]")
+    console.print(f"[green]All {n_exercises} exercises honest, {len(pages)} lesson pages run.[/green]")
     return 0

@@ -23,8 +23,9 @@ import nbformat
 import psutil
 import pytest
 
+import autograder
 from autograder.notebooks import grade_id, is_solution, is_test
-from autograder.runner import namespaces_work
+from autograder.sandbox import bwrap_works
 
 HERE = Path(__file__).parent / "adversarial"
 ATTACKS = sorted((HERE / "attacks").glob("*.py"))
@@ -36,6 +37,22 @@ def load(path: Path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def installed_files() -> dict[str, str]:
+    """Hashes of the grader's code and the names of everything in the virtual environment."""
+    package = Path(autograder.__file__).parent
+    found = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in package.rglob("*.py")}
+    found.update({str(p): "" for p in Path(sys.prefix).rglob("*") if "__pycache__" not in p.parts})
+    return found
+
+
+def sandbox_required():
+    """Attacks that only the bubblewrap sandbox stops: CI installs it, so there they must run."""
+    if not bwrap_works():
+        if os.environ.get("CI"):
+            pytest.fail("bubblewrap is not available in CI: .ci/run must install it")
+        pytest.skip("bubblewrap is not installed here (see README: it isolates graded notebooks)")
 
 
 def course(root: Path, *args, timeout=600):
@@ -73,17 +90,22 @@ def graded(tmp_path_factory):
             attack.raw(nb) if hasattr(attack, "raw") else nbformat.writes(nb).encode())
         folder = subs / path.stem
         folder.mkdir(parents=True)
-        (folder / getattr(attack, "FILENAME", f"{EXERCISE}.ipynb")).write_bytes(data)
+        target = folder / getattr(attack, "FILENAME", f"{EXERCISE}.ipynb")
+        if hasattr(attack, "SYMLINK_TO"):
+            target.symlink_to(attack.SYMLINK_TO)
+        else:
+            target.write_bytes(data)
         for name, content in getattr(attack, "EXTRA_FILES", {}).items():
             (folder / name).write_bytes(content)
 
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.rglob("*") if p.is_file()}
+    installed = installed_files()
     result = course(root, "grade", subs, "-j", "2", "--cell-timeout", "5", "--timeout", "40")
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.rglob("*") if p.is_file()}
     rows = list(csv.DictReader((tmp / "subs-graded" / "grades.csv").open(encoding="utf-8")))
     points = {grade_id(c): float(c.metadata["nbgrader"]["points"]) for c in source.cells if is_test(c)}
     return dict(root=root, subs=subs, result=result, before=before, after=after, rows=rows, attacks=attacks,
-                points=points, out=tmp / "subs-graded")
+                points=points, out=tmp / "subs-graded", installed=installed)
 
 
 def test_the_run_completes_and_changes_no_submission(graded):
@@ -96,8 +118,8 @@ def test_the_run_completes_and_changes_no_submission(graded):
 @pytest.mark.parametrize("name", [p.stem for p in ATTACKS])
 def test_attack_gets_the_expected_outcome(graded, name):
     attack = graded["attacks"][name]
-    if getattr(attack, "REQUIRES_SANDBOX", False) and not namespaces_work():
-        pytest.skip("Linux user namespaces are not available here")
+    if getattr(attack, "REQUIRES_SANDBOX", False):
+        sandbox_required()
     expect = attack.EXPECT
     rows = [r for r in graded["rows"] if r["student"] == name]
     flags = rows[0]["flags"]
@@ -115,6 +137,17 @@ def test_attack_gets_the_expected_outcome(graded, name):
         assert flags == "", f"{name}: an honest or harmless submission must not be flagged: {flags}"
     if "error" in expect:
         assert expect["error"] in errors, f"{name}: expected an error containing {expect['error']!r}: {errors}"
+
+
+def test_every_row_says_it_was_sandboxed(graded):
+    sandbox_required()
+    assert {r["sandbox"] for r in graded["rows"]} == {"bubblewrap"}
+
+
+def test_the_grader_and_the_venv_are_unchanged_after_grading(graded):
+    """Submissions tried to write into the checkout and the venv: the next run is graded by the same code."""
+    sandbox_required()
+    assert installed_files() == graded["installed"]
 
 
 def test_no_process_outlives_the_run(graded):
