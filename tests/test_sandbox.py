@@ -1,0 +1,131 @@
+"""The bubblewrap sandbox, seen from inside a graded notebook, and stopping a class run with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from autograder import sandbox
+from autograder.paths import repo_root
+
+ROOT = repo_root()
+
+
+def require_bwrap():
+    if not sandbox.bwrap_works():
+        if os.environ.get("CI"):
+            pytest.fail("bubblewrap is not available in CI: .ci/run must install it")
+        pytest.skip("bubblewrap is not installed here")
+
+
+# Each cell asserts one thing about what the notebook can see or do; all of them must pass.
+INSIDE = {
+    "solutions/ is empty": f"import os\nassert os.listdir({str(ROOT / 'solutions')!r}) == []",
+    ".git is not there": f"import os\nassert not os.path.exists({str(ROOT / '.git')!r})",
+    "the checkout's other files are not there":
+        f"import os\nassert not os.path.exists({str(ROOT / 'pyproject.toml')!r})\n"
+        f"assert not os.path.exists({str(ROOT / 'tests')!r})",
+    "the grader's code is read-only": (
+        "import errno, autograder\ntry:\n    open(autograder.__file__, 'a')\nexcept OSError as e:\n"
+        "    assert e.errno == errno.EROFS, e\nelse:\n    raise AssertionError('autograder is writable')"),
+    "the venv is read-only": (
+        "import errno, sys, sysconfig\n"
+        "for target in (sysconfig.get_paths()['purelib'] + '/zz.pth', sys.prefix + '/bin/zz'):\n"
+        "    try:\n        open(target, 'w')\n    except OSError as e:\n        assert e.errno == errno.EROFS, e\n"
+        "    else:\n        raise AssertionError(target + ' is writable')"),
+    "umount is refused": (
+        "import subprocess\nr = subprocess.run(['umount', '/tmp'], capture_output=True)\nassert r.returncode != 0"),
+    "no capabilities": (
+        "caps = [l for l in open('/proc/self/status') if l.startswith('CapEff')][0].split()[1]\n"
+        "assert int(caps, 16) == 0, caps"),
+    "only the sandbox's processes are visible": (
+        "import os\npids = [p for p in os.listdir('/proc') if p.isdigit()]\nassert len(pids) < 15, pids"),
+    "no network, but loopback works": (
+        "import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\n"
+        "socket.create_connection(s.getsockname(), timeout=2).close()\n"
+        "try:\n    socket.create_connection(('1.1.1.1', 80), timeout=2)\nexcept OSError:\n    pass\n"
+        "else:\n    raise AssertionError('the network is reachable')"),
+    "the environment is scrubbed": (
+        "import os\nassert 'COURSE_TEST_SECRET' not in os.environ\nassert os.environ['HF_HUB_OFFLINE'] == '1'"),
+    "/tmp is private and writable": (
+        "import os\nassert os.getcwd() == '/tmp/work'\nopen('scratch.txt', 'w').write('x')\n"
+        "assert not [p for p in os.listdir('/tmp') if p.startswith('course-run-')]"),
+}
+
+
+def test_what_a_graded_notebook_can_see_and_do(monkeypatch):
+    require_bwrap()
+    monkeypatch.setenv("COURSE_TEST_SECRET", "an API key the grader has")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in INSIDE.values()]
+    result = sandbox.run(nb, cell_timeout=30, total_timeout=120)
+    assert result.sandboxed and result.finished, result.problem
+    failed = {name: result.cells[i].message for i, name in enumerate(INSIDE) if result.cells[i].status != "ok"}
+    assert not failed
+
+
+def test_ctrl_c_stops_a_class_run_within_seconds(tmp_path, released_nb):
+    """Interrupted mid-run: it exits within seconds, says so without a traceback, and kills the kernels."""
+    subs = tmp_path / "subs"
+    for student in ("ana", "bo", "cy", "dee"):
+        nb = nbformat.from_dict(released_nb)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                cell.source = "import subprocess\nsubprocess.run(['sleep', '987653'])"
+        (subs / student).mkdir(parents=True)
+        nbformat.write(nb, subs / student / "cs-data-structures.ipynb")
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(subs), "-j", "2", "--unsandboxed"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _sleepers():
+        time.sleep(0.5)
+    assert _sleepers(), "the kernels never started"
+    proc.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    out, _ = proc.communicate(timeout=30)
+    assert time.monotonic() - start < 15, "Ctrl-C took too long"
+    assert proc.returncode == 130 and "interrupted" in out, out
+    assert "Traceback" not in out, out
+    time.sleep(1)
+    assert not _sleepers(), "kernels outlived the interrupted run"
+
+
+def _sleepers() -> list[int]:
+    return [p.pid for p in psutil.process_iter(["cmdline"]) if "987653" in " ".join(p.info["cmdline"] or [])]
+
+
+def test_default_jobs_fits_cpus_and_memory():
+    assert 1 <= sandbox.default_jobs() <= (os.cpu_count() or 1)
+    assert sandbox.default_jobs(memory_mb=10**9) == 1  # a huge per-notebook budget: one at a time
+
+
+def test_grade_refuses_without_bubblewrap(tmp_path, solved_nb, monkeypatch):
+    from rich.console import Console
+
+    from autograder import grade
+    from autograder.paths import CourseError
+
+    (tmp_path / "subs" / "ana").mkdir(parents=True)
+    nbformat.write(solved_nb, tmp_path / "subs" / "ana" / "cs-data-structures.ipynb")
+    monkeypatch.setattr(sandbox, "bwrap_works", lambda: False)
+    with pytest.raises(CourseError, match="apt-get install bubblewrap"):
+        grade.run(tmp_path / "subs", tmp_path / "out", jobs=1, cell_timeout=30, total_timeout=60, memory_mb=6144,
+                  fresh=False, console=Console(file=open(os.devnull, "w")))
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def test_grader_fingerprint_changes_with_limits():
+    from autograder.grade import grader_fingerprint
+
+    a = grader_fingerprint({"cell_timeout": 60, "total_timeout": 300})
+    assert a == grader_fingerprint({"cell_timeout": 60, "total_timeout": 300})
+    assert a != grader_fingerprint({"cell_timeout": 30, "total_timeout": 300})
+    assert Path(sandbox.__file__).exists()
