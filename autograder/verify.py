@@ -9,6 +9,7 @@ unique ids). Then (4) exercises/ is in sync with solutions/, and (5) every lesso
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -242,20 +243,47 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
     return report(verdicts, lesson_verdicts, pages, only, len(exercises), console)
 
 
+DURATIONS = ".course-cache/verify-durations.json"  # seconds each run took last time (git ignores it)
+
+
+def _estimate(durations: dict, key: str, lesson: bool) -> float:
+    """How long a run will take: last time's duration, else a guess (the capstone is the long one)."""
+    return durations.get(key, 300.0 if "capstone" in key else 40.0 if lesson else 10.0)
+
+
 def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, memory_mb):  # noqa: ANN001
+    """Run every notebook, longest first, so that one slow notebook does not run alone at the end."""
+    path = repo_root() / DURATIONS
+    try:
+        durations = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        durations = {}
+    jobs = [(f"{v.exercise.key}:{name}", False, (v, name, nb)) for v, name, nb in runs]
+    jobs += [(str(p.relative_to(repo_root())), True, p) for p in pages]
+    jobs.sort(key=lambda job: -_estimate(durations, job[0], job[1]))
     with Progress(*columns, console=console) as progress:
         bar = progress.add_task(f"Running {len(runs)} exercise notebooks and {len(pages)} lesson pages",
                                 total=len(runs) + len(pages))
-        run_futures = {
-            (v.exercise.key, name): pool.submit(grading.grade, v.source, nb, v.exercise.key,
-                                                cell_timeout=cell_timeout, total_timeout=total_timeout,
-                                                memory_mb=memory_mb)
-            for v, name, nb in runs}
-        page_futures = [pool.submit(verify_lesson, p, cell_timeout, total_timeout, memory_mb) for p in pages]
-        for future in [*run_futures.values(), *page_futures]:
-            future.add_done_callback(lambda _: progress.advance(bar))
-        reports = {key: f.result() for key, f in run_futures.items()}
-        lesson_verdicts = [f.result() for f in page_futures]
+        futures = {}
+        for key, lesson, job in jobs:
+            if lesson:
+                futures[key] = pool.submit(verify_lesson, job, cell_timeout, total_timeout, memory_mb)
+            else:
+                v, name, nb = job
+                futures[key] = pool.submit(grading.grade, v.source, nb, v.exercise.key, cell_timeout=cell_timeout,
+                                           total_timeout=total_timeout, memory_mb=memory_mb)
+            futures[key].add_done_callback(lambda _: progress.advance(bar))
+        results = {key: f.result() for key, f in futures.items()}
+    durations.update({key: round(r.seconds, 1) for key, r in results.items()})
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(durations, indent=1, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only checkout: next time is scheduled by guesses
+    reports = {(v.exercise.key, name): results[f"{v.exercise.key}:{name}"] for v, name, _ in runs}
+    lesson_verdicts = [results[str(p.relative_to(repo_root()))] for p in pages]
     return reports, lesson_verdicts
 
 
