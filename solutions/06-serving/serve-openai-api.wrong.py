@@ -1,4 +1,4 @@
-# Plausible wrong answers, one section per answer cell; a repeated grade_id starts another variant.
+# Plausible wrong answers, one section per answer cell (a repeated grade_id: another variant).
 # `course verify` proves each one loses points.
 
 # %% chat_request_impl  (temperature 0 to 1, as in Anthropic's API, and max_tokens without bounds: every visible case still passes)
@@ -27,8 +27,8 @@ def install_openai_errors(app: FastAPI) -> None:
     async def on_validation(request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
         param = ".".join(str(part) for part in first["loc"])
-        error = {"message": first["msg"], "type": "invalid_request_error", "param": param,
-                 "code": "invalid_value"}
+        error = {"message": first["msg"], "type": "invalid_request_error",
+                 "param": param, "code": "invalid_value"}
         return JSONResponse({"error": error}, status_code=422)
 
     async def on_app_error(request, exc: OpenAIStyleError) -> JSONResponse:
@@ -57,7 +57,8 @@ def stream_events(completion: Completion, request, *, completion_id: str,
                   created: int) -> Iterator[str]:
     head = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
             "model": request.model}
-    first = {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+    role = {"role": "assistant", "content": ""}
+    first = {"index": 0, "delta": role, "finish_reason": None}
     yield "data: " + json.dumps({**head, "choices": [first]}) + "\n\n"
     for piece in pieces(completion.text):
         choice = {"index": 0, "delta": {"content": piece}, "finish_reason": None}
@@ -101,8 +102,10 @@ def install_openai_errors(app: FastAPI) -> None:
     async def on_validation(request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
         param = ".".join(str(part) for part in first["loc"][1:]) or None
-        code = "missing_required_parameter" if first["type"] == "missing" else "invalid_value"
-        return envelope(400, f"Invalid '{param}': {first['msg']}", param=param, code=code)
+        missing = first["type"] == "missing"
+        code = "missing_required_parameter" if missing else "invalid_value"
+        return envelope(400, f"Invalid '{param}': {first['msg']}", param=param,
+                        code=code)
 
     async def on_app_error(request, exc: OpenAIStyleError) -> JSONResponse:
         return envelope(exc.status_code, exc.message, exc.type, exc.param, exc.code)
@@ -117,7 +120,8 @@ def install_openai_errors(app: FastAPI) -> None:
 # %% completion_impl  (finish_reason compared with request.max_tokens only: a request that leaves it out, and is cut by the server's default, is reported as "stop")
 def completion_response(completion: Completion, request, *, completion_id: str,
                         created: int) -> dict:
-    cut = request.max_tokens is not None and completion.completion_tokens >= request.max_tokens
+    limit = request.max_tokens
+    cut = limit is not None and completion.completion_tokens >= limit
     prompt, generated = completion.prompt_tokens, completion.completion_tokens
     return {"id": completion_id, "object": "chat.completion", "created": created,
             "model": request.model,
@@ -142,9 +146,9 @@ def stream_events(completion: Completion, request, *, completion_id: str,
     allowed = request.max_tokens or DEFAULT_MAX_TOKENS
     yield chunk({}, "length" if completion.completion_tokens >= allowed else "stop")
     if request.stream_options and request.stream_options.include_usage:
-        usage = {"prompt_tokens": completion.prompt_tokens,
-                 "completion_tokens": completion.completion_tokens,
-                 "total_tokens": completion.prompt_tokens + completion.completion_tokens}
+        prompt, generated = completion.prompt_tokens, completion.completion_tokens
+        usage = {"prompt_tokens": prompt, "completion_tokens": generated,
+                 "total_tokens": prompt + generated}
         yield "data: " + json.dumps({**head, "choices": [], "usage": usage}) + "\n\n"
 
 # %% embeddings_impl  (one request per text "to keep it simple": correct vectors, but n model calls instead of one batch)
@@ -188,9 +192,9 @@ def stream_events(completion: Completion, request, *, completion_id: str,
     reason = "length" if completion.completion_tokens >= allowed else "stop"
     extra = {}
     if request.stream_options and request.stream_options.include_usage:
-        extra["usage"] = {"prompt_tokens": completion.prompt_tokens,
-                          "completion_tokens": completion.completion_tokens,
-                          "total_tokens": completion.prompt_tokens + completion.completion_tokens}
+        prompt, generated = completion.prompt_tokens, completion.completion_tokens
+        extra["usage"] = {"prompt_tokens": prompt, "completion_tokens": generated,
+                          "total_tokens": prompt + generated}
     yield chunk({}, reason, **extra)
     yield "data: [DONE]\n\n"
 
