@@ -33,6 +33,7 @@ import io
 import os
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -291,3 +292,88 @@ def embedders(folder: str | os.PathLike, batch_size: int = BATCH_SIZE) -> dict[s
                 onnx_embedder(folder, batch_size=batch_size),
                 onnx_embedder(folder, quantize=True, batch_size=batch_size)]
     return {e.name: e for e in variants}
+
+
+# --- GGUF: what is inside llama.cpp's model files -------------------------------------------------
+
+_GGUF_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?",
+                 10: "<Q", 11: "<q", 12: "<d"}  # GGUF value type -> struct format
+_GGUF_STRING, _GGUF_ARRAY = 8, 9
+
+
+@dataclass(frozen=True)
+class GGUFTensor:
+    name: str
+    type: str  # the GGML type name: "F32", "Q8_0", "Q4_1", ...
+    shape: tuple[int, ...]
+    n_elements: int
+    n_bytes: int
+
+
+def read_gguf_header(path: str | os.PathLike) -> tuple[dict, list[GGUFTensor]]:
+    """The metadata (scalars and strings; arrays as their length) and the tensor table of a GGUF file.
+
+    A small reader of the header only, through mmap: `gguf.GGUFReader` builds a numpy view of every
+    string of the tokenizer's vocabulary, which takes seconds; this takes milliseconds.
+    """
+    import mmap
+    import struct
+
+    import gguf
+
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+        pos = 0
+
+        def take(fmt: str):
+            nonlocal pos
+            (value,) = struct.unpack_from(fmt, buf, pos)
+            pos += struct.calcsize(fmt)
+            return value
+
+        def string() -> str:
+            nonlocal pos
+            n = take("<Q")
+            pos += n
+            return bytes(buf[pos - n:pos]).decode("utf-8", errors="replace")
+
+        def value(kind: int):
+            nonlocal pos
+            if kind == _GGUF_STRING:
+                return string()
+            if kind == _GGUF_ARRAY:
+                item, count = take("<I"), take("<Q")
+                if item in _GGUF_SCALARS:
+                    pos += count * struct.calcsize(_GGUF_SCALARS[item])
+                else:
+                    for _ in range(count):
+                        value(item)
+                return f"<array of {count}>"
+            return take(_GGUF_SCALARS[kind])
+
+        if bytes(buf[:4]) != b"GGUF":
+            raise ValueError(f"{path} is not a GGUF file")
+        pos = 4
+        version, n_tensors, n_kv = take("<I"), take("<Q"), take("<Q")
+        metadata: dict = {"gguf.version": version}
+        for _ in range(n_kv):
+            key = string()
+            metadata[key] = value(take("<I"))
+        tensors = []
+        for _ in range(n_tensors):
+            name = string()
+            shape = tuple(take("<Q") for _ in range(take("<I")))
+            kind = gguf.GGMLQuantizationType(take("<I"))
+            take("<Q")  # offset into the data section
+            n = 1
+            for dim in shape:
+                n *= dim
+            block, block_bytes = gguf.GGML_QUANT_SIZES[kind]
+            tensors.append(GGUFTensor(name, kind.name, shape, n, n // block * block_bytes))
+    return metadata, tensors
+
+
+def smollm2_gguf_path() -> Path:
+    """The GGUF file of the course's chat model (SmolLM2-135M-Instruct, mostly Q4_1)."""
+    from coursekit.llm import GGUF_NAME, _gguf_dir
+
+    return _gguf_dir() / GGUF_NAME

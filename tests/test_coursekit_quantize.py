@@ -87,3 +87,23 @@ def test_exports_never_go_into_the_checkout():
     with pytest.raises(ValueError, match="checkout"):
         quantize.export_onnx(quantize._checkout_root() / "build-onnx")
     assert not (quantize._checkout_root() / "build-onnx").exists()
+
+
+def test_gguf_header_of_the_bundled_chat_model():
+    meta, tensors = quantize.read_gguf_header(quantize.smollm2_gguf_path())
+    assert meta["general.architecture"] == "llama" and meta["llama.block_count"] == 30
+    assert meta["llama.attention.head_count"] == 9 and meta["llama.attention.head_count_kv"] == 3
+    assert meta["tokenizer.ggml.tokens"] == "<array of 49152>"
+    kinds = {t.type for t in tensors}
+    assert kinds == {"Q4_1", "Q8_0", "F32"} and len(tensors) == 272
+    embedding = next(t for t in tensors if t.name == "token_embd.weight")
+    assert embedding.shape == (576, 49152) and embedding.n_bytes == 576 * 49152 // 32 * 34
+    size = quantize.smollm2_gguf_path().stat().st_size
+    assert 0.95 * size < sum(t.n_bytes for t in tensors) <= size, "the tensors fill the file"
+
+
+def test_gguf_header_rejects_other_files(tmp_path):
+    other = tmp_path / "model.bin"
+    other.write_bytes(b"PK\x03\x04" + bytes(64))
+    with pytest.raises(ValueError, match="not a GGUF"):
+        quantize.read_gguf_header(other)
