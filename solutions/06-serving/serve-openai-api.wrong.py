@@ -221,3 +221,27 @@ def embeddings_response(request: EmbeddingRequest, embedder) -> dict:
     tokens = sum(count_tokens(t) for t in texts)
     return {"object": "list", "model": request.model, "data": data,
             "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+
+# %% embeddings_impl  (written for the docs' example, input="one text": a list is wrapped once more, and the model embeds the whole list as one text pair, one vector)
+class EmbeddingRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    model: str = Field(min_length=1)
+    input: (Annotated[str, Field(min_length=1)]
+            | Annotated[list[Annotated[str, Field(min_length=1)]],
+                        Field(min_length=1, max_length=MAX_INPUTS)])
+    encoding_format: Literal["float", "base64"] = "float"
+
+
+def embeddings_response(request: EmbeddingRequest, embedder) -> dict:
+    matrix = np.asarray(embedder.encode([request.input]), dtype="<f4")
+    data = []
+    for i, row in enumerate(matrix):
+        if request.encoding_format == "base64":
+            wire = base64.b64encode(row.tobytes()).decode("ascii")
+        else:
+            wire = [float(x) for x in row]
+        data.append({"object": "embedding", "index": i, "embedding": wire})
+    texts = request.input if isinstance(request.input, list) else [request.input]
+    tokens = sum(count_tokens(t) for t in texts)
+    return {"object": "list", "model": request.model, "data": data,
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
