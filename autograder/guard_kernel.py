@@ -33,7 +33,7 @@ def _course_guard_factory(trusted_modules, watched_modules, shell_methods, kerne
     _vars, _getattr, _setattr, _delattr, _isinstance, _type = vars, getattr, setattr, delattr, isinstance, type
     _callable, _list, _dict, _set, _len, _bool, _repr, _any, _zip = (
         callable, list, dict, set, len, bool, repr, any, zip)
-    _hasattr, _enumerate, _Exception, _object = hasattr, enumerate, Exception, object
+    _hasattr, _enumerate, _Exception, _object, _issubclass = hasattr, enumerate, Exception, object, issubclass
     _blake2b, _modules, _get_ipython = hashlib.blake2b, sys.modules, get_ipython  # noqa: F821
     _gettrace, _settrace, _getprofile, _setprofile = sys.gettrace, sys.settrace, sys.getprofile, sys.setprofile
     _contains = operator.contains
@@ -160,9 +160,12 @@ def _course_guard_factory(trusted_modules, watched_modules, shell_methods, kerne
                         _setattr(obj, n, value)
                     restored.append(label + "." + n)
 
+    def is_module(value):  # by type only: isinstance() would wake lazy proxies (openai's) up
+        return _issubclass(_type(value), types.ModuleType)
+
     def snapshot_module(label, module):
         if label not in modules:
-            snap = {k: v for k, v in _vars(module).items() if _callable(v) or _isinstance(v, types.ModuleType)}
+            snap = {k: v for k, v in _list(_vars(module).items()) if _callable(v) or is_module(v)}
             modules[label] = (module, snap)
 
     def init(key, token):
@@ -174,9 +177,9 @@ def _course_guard_factory(trusted_modules, watched_modules, shell_methods, kerne
     def protect(names, token):
         for name in names:
             value = namespace.get(name)
-            if _callable(value) or _isinstance(value, types.ModuleType):
+            if _callable(value) or is_module(value):
                 protected[name] = value
-            if _isinstance(value, types.ModuleType) and value is not sys:
+            if is_module(value) and value is not sys:
                 snapshot_module(name, value)
         for label in watched_modules:
             if label in _modules:
@@ -202,7 +205,7 @@ def _course_guard_factory(trusted_modules, watched_modules, shell_methods, kerne
             if label in _modules and _modules[label] is not module and "." not in label:
                 _modules[label] = module
                 restored.append("sys.modules[" + _repr(label) + "]")
-            attrs = _vars(module)
+            attrs = _dict(_vars(module))
             for key, value in snap.items():
                 # Libraries rebind their own functions lazily (torch wraps manual_seed, say):
                 # only a replacement made by the notebook's code counts.

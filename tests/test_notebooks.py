@@ -46,7 +46,7 @@ def test_exercise_names_are_unique_and_prefixed():
     (b"{not json", "not valid notebook JSON"),
     (b'{"hello": 1}', "not a Jupyter notebook"),
     (b"\xff\xfe\x00binary", "not a text file"),
-    (b"", "not valid notebook JSON"),
+    (b"", "is empty"),
 ])
 def test_damaged_submissions_give_clear_errors(tmp_path, content, expected):
     path = tmp_path / "cs-data-structures.ipynb"
