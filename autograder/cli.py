@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -137,13 +138,20 @@ def main(argv: list[str] | None = None) -> int:
     # In CI logs (not a terminal) rich would assume 80 columns and truncate table cells.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     try:
-        return dispatch(args, console)
+        code = dispatch(args, console)
     except CourseError as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 2
     except KeyboardInterrupt:
+        from .sandbox import kill_all
+
+        kill_all()
         console.print("interrupted")
-        return 130
+        code = 130
+    if code == 130:  # Ctrl-C: leave now, without waiting for worker threads a killed kernel still holds
+        sys.stdout.flush()
+        os._exit(130)
+    return code
 
 
 if __name__ == "__main__":

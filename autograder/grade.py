@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -257,8 +258,10 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
             grade_all(todo, pool, grader, reports, state, out_dir, save, progress)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)  # nothing queued starts
-        sandbox.kill_all()  # the kernels running now stop within seconds
-        pool.shutdown(wait=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(t.is_alive() for t in list(pool._threads)):
+            sandbox.kill_all()  # the kernels running now (and any that were starting) stop
+            time.sleep(0.2)
         save()
         console.print(f"interrupted: {len(reports)} notebook(s) graded and saved in {csv_path}; "
                       "run the same command again to grade the rest.", highlight=False)

@@ -76,7 +76,7 @@ def test_grade_a_class_with_broken_submissions(tmp_path, solved_nb, released_nb)
     assert {p: digest(p) for p in subs.rglob("*") if p.is_file()} == before, "submissions must not change"
     out = tmp_path / "subs-graded"
     rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8")))
-    assert list(rows[0]) == ["student", "exercise", "task", "score", "max", "error", "flags"]
+    assert list(rows[0]) == ["student", "exercise", "task", "score", "max", "error", "flags", "sandbox"]
     total = {}
     for row in rows:
         total[row["student"]] = total.get(row["student"], 0) + float(row["score"])

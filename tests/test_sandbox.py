@@ -82,6 +82,7 @@ def test_ctrl_c_stops_a_class_run_within_seconds(tmp_path, released_nb):
                 cell.source = "import subprocess\nsubprocess.run(['sleep', '987653'])"
         (subs / student).mkdir(parents=True)
         nbformat.write(nb, subs / student / "cs-data-structures.ipynb")
+    assert not _sleepers(), "processes of an earlier run are still there"
     proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(subs), "-j", "2", "--unsandboxed"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
@@ -90,12 +91,17 @@ def test_ctrl_c_stops_a_class_run_within_seconds(tmp_path, released_nb):
     assert _sleepers(), "the kernels never started"
     proc.send_signal(signal.SIGINT)
     start = time.monotonic()
-    out, _ = proc.communicate(timeout=30)
-    assert time.monotonic() - start < 15, "Ctrl-C took too long"
-    assert proc.returncode == 130 and "interrupted" in out, out
-    assert "Traceback" not in out, out
-    time.sleep(1)
-    assert not _sleepers(), "kernels outlived the interrupted run"
+    try:
+        out, _ = proc.communicate(timeout=30)
+        assert time.monotonic() - start < 15, "Ctrl-C took too long"
+        assert proc.returncode == 130 and "interrupted" in out, out
+        assert "Traceback" not in out, out
+        time.sleep(1)
+        assert not _sleepers(), "kernels outlived the interrupted run"
+    finally:  # never leave processes behind for the next test
+        proc.kill()
+        for pid in _sleepers():
+            os.kill(pid, signal.SIGKILL)
 
 
 def _sleepers() -> list[int]:
