@@ -84,7 +84,9 @@ def test_ctrl_c_stops_a_class_run_within_seconds(tmp_path, released_nb):
         nbformat.write(nb, subs / student / "cs-data-structures.ipynb")
     assert not _sleepers(), "processes of an earlier run are still there"
     proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(subs), "-j", "2", "--unsandboxed"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            # as from a shell: an earlier test's library may have left SIGINT ignored here
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _sleepers():
         time.sleep(0.5)
