@@ -123,7 +123,9 @@ def readable_paths() -> list[Path]:
     from .paths import repo_root
 
     root = repo_root()
-    paths = {Path(sys.base_prefix), Path(sys.prefix), Path(kernel_env()["COURSE_CACHE_DIR"]),
+    from coursekit.llm import cache_dir
+
+    paths = {Path(sys.base_prefix), Path(sys.prefix), cache_dir(),
              Path(autograder.__file__).parent, Path(coursekit.__file__).parent,
              root / "modules", root / "benchmarks"}
     return sorted(p.resolve() for p in paths if p.exists())
@@ -148,7 +150,8 @@ def bwrap_args(private: Path, hide: tuple[Path, ...] = ()) -> list[str]:
     args += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(TMP_SIZE), "--tmpfs", "/tmp", "--size", str(TMP_SIZE), "--tmpfs", "/dev/shm",
              "--tmpfs", "/var/tmp", "--dir", "/tmp/work"]
-    for path in readable_paths():  # after /tmp: a checkout or venv under /tmp (a CI clone) is bound back
+    readable = readable_paths()
+    for path in readable:  # after /tmp: a checkout or venv under /tmp (a CI clone) is bound back
         args += ["--ro-bind", str(path), str(path)]
     root = repo_root().resolve()
     # repo_root() inside the kernel needs these two folders to exist: they are empty there.
@@ -156,7 +159,7 @@ def bwrap_args(private: Path, hide: tuple[Path, ...] = ()) -> list[str]:
     args += ["--bind", str(private), str(private)]
     for folder in hide:  # folders the class's files live in, should any be below a readable path
         folder = Path(folder).resolve()
-        if any(folder == p or p in folder.parents for p in readable_paths()):
+        if any(folder == p or p in folder.parents for p in readable):
             args += ["--tmpfs", str(folder), "--remount-ro", str(folder)]
     args += ["--chdir", "/tmp/work", "--setenv", "HOME", str(private / "home"), "--"]
     return args
