@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -133,6 +134,8 @@ def local_tracking(folder: str | os.PathLike, experiment: str | None = None) -> 
 
     for name in ("mlflow", "alembic"):  # mlflow sets its level at import: quieten it after
         logging.getLogger(name).setLevel(logging.WARNING)
+    # MLflow 3.17's store still asks SQLAlchemy 2.1 for a deprecated loader: not the reader's problem.
+    warnings.filterwarnings("ignore", message=".*noload.*loader strategy is deprecated")
 
     root = Path(folder).resolve()
     (root / "artifacts").mkdir(parents=True, exist_ok=True)
