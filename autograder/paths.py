@@ -7,15 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-MODULES = (
-    "01-cs-basics",
-    "02-ml",
-    "03-llm-apps",
-    "04-rag",
-    "05-mlops",
-    "06-serving",
-    "07-capstone",
-)
+from coursekit.corpus import MODULES, lesson_files
+
+__all__ = ["MODULES", "CourseError", "Exercise", "all_exercises", "find_exercise", "lesson_pages", "repo_root"]
 
 
 class CourseError(Exception):
@@ -79,12 +73,5 @@ def find_exercise(name: str) -> Exercise | None:
 
 
 def lesson_pages() -> list[Path]:
-    """Every lesson page (MyST Markdown) under modules/, in course order.
-
-    Files starting with `_` are fragments that a page includes (such as a generated benchmark table).
-    """
-    pages = []
-    for module in MODULES:
-        folder = repo_root() / "modules" / module
-        pages.extend(sorted(p for p in folder.glob("*.md") if not p.name.startswith("_")) if folder.is_dir() else [])
-    return pages
+    """Every lesson page (MyST Markdown) under modules/, in course order (see coursekit.corpus)."""
+    return lesson_files(repo_root())

@@ -68,3 +68,19 @@ def test_running_server_serves_on_loopback_and_stops():
         events.append(url)
     with pytest.raises(httpx.ConnectError):
         httpx.get(events[0] + "/ping", timeout=2)
+
+
+def test_lessons_helpers_never_import_the_grader():
+    """The package graph points one way: autograder may use coursekit, never the reverse."""
+    import ast
+    from pathlib import Path
+
+    import coursekit
+
+    offenders = []
+    for path in sorted(Path(coursekit.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "autograder"]
+    assert not offenders, f"coursekit imports the grader: {offenders}"
