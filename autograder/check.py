@@ -9,7 +9,7 @@ from nbformat import NotebookNode
 from rich.console import Console
 from rich.table import Table
 
-from . import grading, sandbox
+from . import grading, runcache, sandbox
 from .notebooks import exercise_key_of, read_submission
 from .paths import CourseError, find_exercise
 
@@ -61,7 +61,7 @@ def run(path: Path, *, cell_timeout: int, total_timeout: int, memory_mb: int, co
                       "grading sandbox (fine for checking your own work; instructors grade with it).")
     with console.status(f"Running {path.name} in a fresh Python kernel…"):
         report = grading.grade(reference, submission, key, cell_timeout=cell_timeout, total_timeout=total_timeout,
-                               memory_mb=memory_mb)
+                               memory_mb=memory_mb, cache=runcache.RunCache())
     print_report(console, report, f"{key}  (visible tests, {report.seconds:.1f} s)")
     passed = sum(t.passed for t in report.tasks)
     ok = passed == len(report.tasks) and not report.error

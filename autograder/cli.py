@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="prove every exercise honest and every lesson runnable (CI)")
     p.add_argument("--only", metavar="NAME", help="a module (01-cs-basics), an exercise (cs-sql) or a lesson page (sql)")
     p.add_argument("--no-lessons", action="store_true", help="skip executing the lesson pages")
+    p.add_argument("--changed", nargs="?", const="HEAD", metavar="REF",
+                   help="only what the changes since REF touch (default HEAD: uncommitted work)")
+    p.add_argument("--shard", metavar="K/N", help="run shard K of N (a CI matrix), balanced by recorded durations")
+    p.add_argument("--fresh", action="store_true", help="ignore the run cache (.course-cache/runs): run everything")
     p.add_argument("-j", "--jobs", type=int, help="notebooks run at once (default: CPUs, as memory allows)")
     _add_timeouts(p, cell=60, total=180)
     return parser
@@ -106,7 +110,9 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         folder = args.dir or workspace.default_dir()
         if args.command == "workspace":
             return workspace.copy_new(folder, console)
-        return workspace.run_progress(folder, jobs=args.jobs, cell_timeout=args.cell_timeout,
+        from . import progress
+
+        return progress.run_progress(folder, jobs=args.jobs, cell_timeout=args.cell_timeout,
                                       total_timeout=args.total_timeout, memory_mb=args.memory_mb, console=console)
     if args.command == "grade":
         from . import grade
@@ -129,7 +135,7 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
 
         return verify.run(only=args.only, jobs=args.jobs, cell_timeout=args.cell_timeout,
                           total_timeout=args.total_timeout, memory_mb=args.memory_mb, lessons=not args.no_lessons,
-                          console=console)
+                          console=console, fresh=args.fresh, changed=args.changed, shard=args.shard)
     raise AssertionError(args.command)
 
 

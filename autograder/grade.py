@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import grading, sandbox
+from . import grading, runcache, sandbox
 from .notebooks import exercise_key_of, read_source, read_submission
 from .paths import CourseError, Exercise, find_exercise
 
@@ -114,9 +114,10 @@ class Grader:
     """Grades submissions one by one; references are read once per exercise."""
 
     def __init__(self, *, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
-                 sandbox: bool = True):
+                 sandbox: bool = True, cache=None):  # noqa: ANN001
         self.limits = dict(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide,
                            sandboxed=sandbox)
+        self.cache = cache  # a runcache.RunCache: an identical notebook (a copy) is not run twice
         self._references: dict[str, NotebookNode] = {}
         self._lock = threading.Lock()
 
@@ -147,7 +148,7 @@ class Grader:
         if exercise is None:
             return grading.Report(exercise=sub.path.stem,
                                   error=f"{sub.path.name} is not a course exercise (unknown name and no course metadata)")
-        return grading.grade(self.reference(exercise), notebook, exercise.key, **self.limits)
+        return grading.grade(self.reference(exercise), notebook, exercise.key, **self.limits, cache=self.cache)
 
 
 def grader_fingerprint(limits: dict) -> str:
@@ -225,7 +226,8 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
         console.print("[yellow]warning:[/yellow] grading WITHOUT a sandbox (--unsandboxed): every row is marked.")
     # Kernels never see the class's submissions or the grader's output folder.
     grader = Grader(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
-                    hide=(submissions_dir.resolve(), out_dir.resolve()), sandbox=sandboxed)
+                    hide=(submissions_dir.resolve(), out_dir.resolve()), sandbox=sandboxed,
+                    cache=None if fresh else runcache.RunCache())
     grader_print = grader_fingerprint({**grader.limits, "hide": ""})
     state_path = out_dir / STATE_NAME
     state = {} if fresh else load_state(state_path)

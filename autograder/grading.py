@@ -47,6 +47,7 @@ class Report:
     flags: list[str] = field(default_factory=list)  # for the instructor: possible tricks to review
     seconds: float = 0.0
     sandboxed: bool = False  # ran in the bubblewrap sandbox
+    cached: bool = False  # the run's outcomes came from the run cache
 
     @property
     def score(self) -> float:
@@ -178,15 +179,15 @@ def time_budget(reference: NotebookNode, cell_timeout: int, total_timeout: int) 
 
 def grade(reference: NotebookNode, submission: NotebookNode, exercise: str, *,
           cell_timeout: int = 60, total_timeout: int = 300, memory_mb: int = 6144,
-          hide: tuple = (), sandboxed: bool | None = None) -> Report:
-    """Run `submission` against `reference` and score every test cell."""
+          hide: tuple = (), sandboxed: bool | None = None, cache=None) -> Report:  # noqa: ANN001
+    """Run `submission` against `reference` and score every test cell (`cache`: see runcache.py)."""
     cell_timeout, total_timeout = time_budget(reference, cell_timeout, total_timeout)
     nb, notes, learner_code = assemble(reference, submission)
     run = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb, hide=hide,
-                      sandbox=sandboxed)
+                      sandbox=sandboxed, cache=cache)
     course_code = [c.source for c in reference.cells if c.cell_type == "code" and not is_solution(c)]
     report = Report(exercise=exercise, notes=notes, error=run.problem, seconds=run.seconds,
-                    flags=scan.scan(learner_code, course_code), sandboxed=run.sandboxed)
+                    flags=scan.scan(learner_code, course_code), sandboxed=run.sandboxed, cached=run.cached)
     if run.forged_lines:
         report.flags.append(f"{run.forged_lines} forged line(s) on the grader's result channel were ignored")
     owners = task_owners(reference)

@@ -184,6 +184,7 @@ class RunResult:
     seconds: float = 0.0
     sandboxed: bool = False  # ran without network and with the grader's folders hidden
     forged_lines: int = 0  # lines on the runner's output that did not come from the runner
+    cached: bool = False  # taken from the run cache (runcache.py), not run now
 
 
 def _kill_tree(pid: int) -> None:
@@ -218,16 +219,34 @@ def _parse(stdout: bytes, nonce: str) -> tuple[dict[int, CellOutcome], dict, int
 
 
 def run(nb: NotebookNode, *, cell_timeout: int = 60, total_timeout: int = 300, memory_mb: int = 6144,
-        hide: tuple[Path, ...] = (), sandbox: bool | None = None) -> RunResult:
+        hide: tuple[Path, ...] = (), sandbox: bool | None = None, cache=None) -> RunResult:  # noqa: ANN001
     """Execute `nb` and return each code cell's outcome by index.
 
     The notebook runs in a new empty temporary directory, in a kernel that (where bubblewrap
     works, or when `sandbox` is True) has no network and sees only what `bwrap_args` allows; with
     `sandbox=False` it runs with the limits only. `hide` names more folders it must never see.
+    With `cache` (a runcache.RunCache), an identical earlier run is reused and a clean new run
+    is stored.
     """
+    sandboxed = bwrap_works() if sandbox is None else sandbox
+    if cache is None:
+        return _run(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed)
+    from . import runcache
+
+    k = runcache.key(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
+                     sandboxed=sandboxed, hide=hide, env=kernel_env())
+    hit = cache.get(k)
+    if hit is not None:
+        return hit
+    result = _run(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed)
+    cache.put(k, result)
+    return result
+
+
+def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
+         sandboxed: bool) -> RunResult:
     start = time.monotonic()
     nonce = secrets.token_hex(16)
-    sandboxed = bwrap_works() if sandbox is None else sandbox
     with tempfile.TemporaryDirectory(prefix="course-run-") as tmp:
         cmd = [sys.executable, "-m", "autograder.runner", "--cell-timeout", str(cell_timeout),
                "--memory-mb", str(memory_mb), "--nproc", str(_nproc_limit())]

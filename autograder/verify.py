@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import subprocess
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import grading, guard, release, sandbox
+from . import grading, guard, release, runcache, sandbox
 from .notebooks import grade_id, is_solution, is_test, points, read_source, release_notebook
 from .paths import CourseError, Exercise, all_exercises, lesson_pages, repo_root
 
@@ -114,12 +115,27 @@ def with_wrong_answers(source: NotebookNode, wrong: dict[str, str]) -> NotebookN
     return nb
 
 
+def up_to_targets(source: NotebookNode, wrong: dict[str, str]) -> NotebookNode:
+    """The reference cut after the last test cell of the tasks a wrong variant targets.
+
+    A variant is judged only on the tasks whose answer cells it replaces, so the cells after
+    their last test cell need not run (a cheaper run: no later tests, servers or loads).
+    """
+    owners = grading.task_owners(source)
+    last = max((i for i, c in enumerate(source.cells) if is_test(c) and owners.get(grade_id(c)) in wrong),
+               default=len(source.cells) - 1)
+    nb = copy.deepcopy(source)
+    nb.cells = nb.cells[:last + 1]
+    return nb
+
+
 @dataclass
 class ExerciseVerdict:
     exercise: Exercise
     source: NotebookNode | None = None
     wrong: list[dict[str, str]] = field(default_factory=list)  # variants
     runs: dict[str, NotebookNode] = field(default_factory=dict)  # name -> notebook to grade
+    references: dict[str, NotebookNode] = field(default_factory=dict)  # name -> reference, if not source
     problems: list[str] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)  # task, points, solution, blank, wrong, ok
 
@@ -141,6 +157,7 @@ def plan_exercise(exercise: Exercise) -> ExerciseVerdict:
         verdict.runs["fake"] = fakes
     for index, variant in enumerate(verdict.wrong):
         verdict.runs[wrong_run_name(index)] = with_wrong_answers(verdict.source, variant)
+        verdict.references[wrong_run_name(index)] = up_to_targets(verdict.source, variant)
     if not verdict.wrong:
         verdict.problems.append(f"no wrong answers: add {exercise.wrong.relative_to(repo_root())}")
     return verdict
@@ -185,6 +202,7 @@ class LessonVerdict:
     page: Path
     seconds: float
     problem: str = ""
+    cached: bool = False
 
 
 def lesson_notebook(page: Path) -> NotebookNode:
@@ -194,14 +212,16 @@ def lesson_notebook(page: Path) -> NotebookNode:
         raise CourseError(f"{page}: not a MyST notebook: {exc}") from None
 
 
-def verify_lesson(page: Path, cell_timeout: int, total_timeout: int, memory_mb: int) -> LessonVerdict:
+def verify_lesson(page: Path, cell_timeout: int, total_timeout: int, memory_mb: int,
+                  cache: runcache.RunCache | None = None) -> LessonVerdict:
     try:
         nb = lesson_notebook(page)
     except CourseError as exc:
         return LessonVerdict(page, 0.0, str(exc))
     if not any(c.cell_type == "code" for c in nb.cells):
         return LessonVerdict(page, 0.0)
-    result = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb)
+    result = sandbox.run(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
+                         cache=cache)
     problem = result.problem
     for index, outcome in sorted(result.cells.items()):
         expected = "raises-exception" in nb.cells[index].metadata.get("tags", [])
@@ -209,18 +229,31 @@ def verify_lesson(page: Path, cell_timeout: int, total_timeout: int, memory_mb: 
             first_line = nb.cells[index].source.strip().splitlines()[0][:60]
             problem = f"cell {index} ({first_line!r}) raised {outcome.message}"
             break
-    return LessonVerdict(page, result.seconds, problem)
+    return LessonVerdict(page, result.seconds, problem, cached=result.cached)
 
 
 def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, memory_mb: int, lessons: bool,
-        console: Console) -> int:
+        console: Console, fresh: bool = False, changed: str | None = None, shard: str | None = None) -> int:
     exercises = [e for e in all_exercises() if not only or e.module.startswith(only) or e.name == only]
     pages = [p for p in lesson_pages() if not only or p.parent.name.startswith(only) or p.stem == only] if lessons else []
+    if changed is not None:
+        exercises, pages, why = changed_selection(changed, exercises, pages)
+        console.print(f"--changed {changed}: {why}; {len(exercises)} exercise(s), {len(pages)} lesson page(s)",
+                      highlight=False)
+        if not exercises and not pages:
+            console.print("[green]Nothing to verify.[/green]")
+            return 0
+    if shard is not None:
+        index, count = parse_shard(shard)
+        exercises, pages = shard_selection(exercises, pages, index, count, _load_durations())
+        console.print(f"shard {index}/{count}: {len(exercises)} exercise(s), {len(pages)} lesson page(s)",
+                      highlight=False)
     if not exercises and not pages:
         raise CourseError(f"nothing to verify{f' for {only!r}' if only else ''}")
 
     verdicts = [plan_exercise(e) for e in exercises]
     runs = [(v, name, nb) for v in verdicts for name, nb in v.runs.items()]
+    cache = None if fresh else runcache.RunCache()
     reports: dict[tuple[str, str], grading.Report] = {}
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     # One pool for every notebook run (three per exercise, one per lesson): `jobs` kernels at a time.
@@ -230,7 +263,7 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
         reports, lesson_verdicts = _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout,
-                                            memory_mb)
+                                            memory_mb, cache)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         sandbox.kill_all()
@@ -240,7 +273,11 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
     for v in verdicts:
         if v.runs:
             judge_exercise(v, {name: reports[(v.exercise.key, name)] for name in v.runs})
-    return report(verdicts, lesson_verdicts, pages, only, len(exercises), console)
+    if cache is not None and cache.hits:
+        console.print(f"{cache.hits} of {cache.hits + cache.misses} notebook runs reused from the run cache "
+                      f"({runcache.CACHE_DIR}; --fresh runs everything)", highlight=False)
+    whole = only is None and changed is None and (shard is None or parse_shard(shard)[0] == 1)
+    return report(verdicts, lesson_verdicts, pages, None if whole else "part", len(exercises), console)
 
 
 DURATIONS = ".course-cache/verify-durations.json"  # seconds each run took last time (git ignores it)
@@ -251,13 +288,18 @@ def _estimate(durations: dict, key: str, lesson: bool) -> float:
     return durations.get(key, 300.0 if "capstone" in key else 40.0 if lesson else 10.0)
 
 
-def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, memory_mb):  # noqa: ANN001
+def _load_durations() -> dict:
+    try:
+        durations = json.loads((repo_root() / DURATIONS).read_text(encoding="utf-8"))
+        return durations if isinstance(durations, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, memory_mb, cache):  # noqa: ANN001
     """Run every notebook, longest first, so that one slow notebook does not run alone at the end."""
     path = repo_root() / DURATIONS
-    try:
-        durations = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        durations = {}
+    durations = _load_durations()
     jobs = [(f"{v.exercise.key}:{name}", False, (v, name, nb)) for v, name, nb in runs]
     jobs += [(str(p.relative_to(repo_root())), True, p) for p in pages]
     jobs.sort(key=lambda job: -_estimate(durations, job[0], job[1]))
@@ -267,14 +309,15 @@ def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, m
         futures = {}
         for key, lesson, job in jobs:
             if lesson:
-                futures[key] = pool.submit(verify_lesson, job, cell_timeout, total_timeout, memory_mb)
+                futures[key] = pool.submit(verify_lesson, job, cell_timeout, total_timeout, memory_mb, cache)
             else:
                 v, name, nb = job
-                futures[key] = pool.submit(grading.grade, v.source, nb, v.exercise.key, cell_timeout=cell_timeout,
-                                           total_timeout=total_timeout, memory_mb=memory_mb)
+                futures[key] = pool.submit(grading.grade, v.references.get(name, v.source), nb, v.exercise.key,
+                                           cell_timeout=cell_timeout, total_timeout=total_timeout,
+                                           memory_mb=memory_mb, cache=cache)
             futures[key].add_done_callback(lambda _: progress.advance(bar))
         results = {key: f.result() for key, f in futures.items()}
-    durations.update({key: round(r.seconds, 1) for key, r in results.items()})
+    durations.update({key: round(r.seconds, 1) for key, r in results.items() if not r.cached})
     try:
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -285,6 +328,76 @@ def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, m
     reports = {(v.exercise.key, name): results[f"{v.exercise.key}:{name}"] for v, name, _ in runs}
     lesson_verdicts = [results[str(p.relative_to(repo_root()))] for p in pages]
     return reports, lesson_verdicts
+
+
+EVERYTHING = ("autograder/", "coursekit/", "pyproject.toml", "Makefile")  # a change here reruns all
+
+
+def changed_files(ref: str) -> list[str]:
+    """Files that differ from `ref` (committed, staged, unstaged) plus untracked ones, repo-relative."""
+    root = repo_root()
+    out = []
+    for cmd in (["git", "diff", "--name-only", ref, "--"], ["git", "ls-files", "--others", "--exclude-standard"]):
+        try:
+            done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise CourseError(f"--changed needs git: {exc}") from None
+        if done.returncode != 0:
+            raise CourseError(f"--changed {ref}: git says: {done.stderr.strip() or done.stdout.strip()}")
+        out += done.stdout.splitlines()
+    return sorted(set(out))
+
+
+def changed_selection(ref: str, exercises: list[Exercise], pages: list[Path],
+                      files: list[str] | None = None) -> tuple[list[Exercise], list[Path], str]:
+    """What a diff touches: an exercise's source, wrong answers or release -> that exercise; a lesson
+    page (or any file under modules/, benchmarks/) -> that page and every notebook that reads the
+    course's data; the grader, the helpers or the dependencies -> everything."""
+    files = changed_files(ref) if files is None else files
+    if any(f.startswith(EVERYTHING) for f in files):
+        return exercises, pages, "the grader, helpers or dependencies changed: everything"
+    names = {Path(f).name.split(".")[0] for f in files if f.startswith(("solutions/", "exercises/"))}
+    data_changed = [f for f in files if f.startswith(("modules/", "benchmarks/"))]
+    picked_ex = [e for e in exercises if e.name in names]
+    picked_pages = [p for p in pages if str(p.relative_to(repo_root())) in data_changed]
+    if data_changed:
+        readers = [e for e in exercises if e not in picked_ex and _reads_data(e.source)]
+        picked_ex += readers
+        picked_pages += [p for p in pages if p not in picked_pages and _reads_data(p)]
+    picked_ex = [e for e in exercises if e in picked_ex]  # course order
+    picked_pages = [p for p in pages if p in picked_pages]
+    return picked_ex, picked_pages, f"{len(files)} changed file(s)"
+
+
+def _reads_data(path: Path) -> bool:
+    try:
+        return runcache.reads_data(jupytext.read(path))
+    except Exception:  # noqa: BLE001 - an unreadable page: verify it, it will report why
+        return True
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise CourseError(f"--shard takes K/N with 1 <= K <= N (e.g. 2/4), not {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def shard_selection(exercises: list[Exercise], pages: list[Path], index: int, count: int,
+                    durations: dict) -> tuple[list[Exercise], list[Path]]:
+    """Shard `index` of `count`: exercises (all runs of one together) and pages dealt out longest
+    first to the least-loaded shard, by recorded durations; the same inputs give the same split."""
+    items = [(sum(v for k, v in durations.items() if k.startswith(f"{e.key}:")) or _estimate({}, e.key, False) * 4,
+              e.key, e) for e in exercises]
+    items += [(_estimate(durations, str(p.relative_to(repo_root())), True), str(p), p) for p in pages]
+    load = [0.0] * count
+    mine: list = []
+    for seconds, _, item in sorted(items, key=lambda t: (-t[0], t[1])):
+        target = min(range(count), key=lambda i: (load[i], i))
+        load[target] += seconds
+        if target == index - 1:
+            mine.append(item)
+    return [e for e in exercises if e in mine], [p for p in pages if p in mine]
 
 
 def report(verdicts, lesson_verdicts, pages, only, n_exercises, console) -> int:  # noqa: ANN001
