@@ -77,70 +77,113 @@ def task_owners(reference: NotebookNode) -> dict[str, str]:
     return owners
 
 
-def assemble(reference: NotebookNode, submission: NotebookNode) -> tuple[NotebookNode, list[str], list[str]]:
-    """The notebook to run (the reference's cells with the learner's answers put in), notes, and
-    the learner's code (answers and added cells) for the static scan."""
-    by_id = {grade_id(c): c for c in reference.cells if grade_id(c)}
-    answers: dict[str, str] = {}
-    extras: dict[str, list[str]] = defaultdict(list)
-    notes: list[str] = []
-    seen_tests: set[str] = set()
-    anchor = START
+@dataclass
+class LearnerCells:
+    """What a submission contributes: answer sources by grade_id, added code cells by the grade_id
+    of the course cell they followed (START: before any), notes, and the test cells it still had."""
 
+    answers: dict[str, str] = field(default_factory=dict)
+    extras: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    notes: list[str] = field(default_factory=list)
+    seen_tests: set[str] = field(default_factory=set)
+
+    @property
+    def code(self) -> list[str]:
+        """The learner's code (answers and added cells), for the static scan."""
+        return list(self.answers.values()) + [src for group in self.extras.values() for src in group]
+
+
+def learner_cells(reference: NotebookNode, submission: NotebookNode) -> LearnerCells:
+    """Step 1: read from the submission only what the learner writes (answers, added code cells)."""
+    by_id = {grade_id(c): c for c in reference.cells if grade_id(c)}
+    found = LearnerCells()
+    anchor = START
     for cell in submission.cells:
         gid = grade_id(cell)
         ref = by_id.get(gid) if gid else None
         if ref is None:
             if cell.get("cell_type") == "code" and cell.get("source", "").strip():
-                extras[anchor].append(cell["source"])
+                found.extras[anchor].append(cell["source"])
             continue
         anchor = gid
         if is_solution(ref):
-            if gid in answers:
-                notes.append(f"answer cell '{gid}' appears more than once; the first copy was graded")
+            if gid in found.answers:
+                found.notes.append(f"answer cell '{gid}' appears more than once; the first copy was graded")
             elif cell.get("cell_type") != ref.cell_type:
-                notes.append(f"answer cell '{gid}' was changed to a {cell.get('cell_type')} cell; it was not graded")
+                found.notes.append(f"answer cell '{gid}' was changed to a {cell.get('cell_type')} cell; "
+                                   "it was not graded")
             else:
-                answers[gid] = cell["source"]
-        elif is_test(ref) and gid not in seen_tests:
-            seen_tests.add(gid)
+                found.answers[gid] = cell["source"]
+        elif is_test(ref) and gid not in found.seen_tests:
+            found.seen_tests.add(gid)
             stored = nbgrader_meta(cell).get("checksum")
             if cell.get("cell_type") != "code" or (stored and checksum(cell) != stored):
-                notes.append(f"test cell '{gid}' was edited; the original was restored and graded")
+                found.notes.append(f"test cell '{gid}' was edited; the original was restored and graded")
+    return found
 
+
+def missing_notes(reference: NotebookNode, learner: LearnerCells) -> list[str]:
+    """Step 2: what the submission lacks (test cells are restored anyway; answers score 0)."""
+    notes = []
     for ref in reference.cells:
         gid = grade_id(ref)
-        if is_test(ref) and gid not in seen_tests:
+        if is_test(ref) and gid not in learner.seen_tests:
             notes.append(f"test cell '{gid}' was missing; the original was restored and graded")
-        if is_solution(ref) and gid not in answers:
+        if is_solution(ref) and gid not in learner.answers:
             notes.append(f"answer cell '{gid}' is missing; that task scores 0")
+    return notes
 
-    # The learner's code around the course's cells, with the integrity guard in between:
-    # snapshot what every course cell defines, restore it before every test (see guard.py).
-    cells = [guard.setup_cell()]
-    cells += [nbformat.v4.new_code_cell(src) for src in extras[START]]
+
+def place_cells(reference: NotebookNode, learner: LearnerCells) -> list[tuple[str, NotebookNode]]:
+    """Step 3: the reference's cells in order, each answer cell holding the learner's source (or a
+    stub that raises), the learner's added cells after the course cell they followed. Each cell
+    comes with its role: "course", "answer", "test" or "extra"."""
+    placed = [("extra", nbformat.v4.new_code_cell(src)) for src in learner.extras.get(START, [])]
     for ref in reference.cells:
         cell = copy.deepcopy(ref)
         gid = grade_id(ref)
         if is_solution(ref):
-            cell["source"] = answers.get(gid, MISSING_ANSWER.format(gid=gid))
-        elif is_test(ref):
+            cell["source"] = learner.answers.get(gid, MISSING_ANSWER.format(gid=gid))
+        placed.append(("answer" if is_solution(ref) else "test" if is_test(ref) else "course", cell))
+        placed += [("extra", nbformat.v4.new_code_cell(src)) for src in learner.extras.get(gid, [])]
+    return placed
+
+
+def add_guard(placed: list[tuple[str, NotebookNode]]) -> list[NotebookNode]:
+    """Step 4: the integrity guard around them (see guard.py): the setup cell first; before every
+    test cell a check, and the test sealed; after every course code cell (tests included) a cell
+    that snapshots what it defined; a last check at the end."""
+    cells = [guard.setup_cell()]
+    for role, cell in placed:
+        source = cell.source  # what the course wrote, before the test is sealed
+        if role == "test":
             cells.append(guard.check_cell())
             guard.seal_test(cell)
         cells.append(cell)
-        if ref.cell_type == "code" and not is_solution(ref):
-            cells.extend(c for c in [guard.protect_cell(ref.source)] if c)
-        cells.extend(nbformat.v4.new_code_cell(src) for src in extras.get(gid, []))
+        if role in ("course", "test") and cell.cell_type == "code":
+            cells.extend(c for c in [guard.protect_cell(source)] if c)
     cells.append(guard.check_cell())
+    return cells
 
+
+def as_notebook(reference: NotebookNode, cells: list[NotebookNode]) -> NotebookNode:
+    """Step 5: one notebook with the reference's metadata, stable cell ids and no outputs."""
     nb = nbformat.v4.new_notebook(metadata=copy.deepcopy(reference.metadata))
     nb.cells = cells
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"c{index}"
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
-    learner_code = list(answers.values()) + [src for group in extras.values() for src in group]
-    return nb, notes, learner_code
+    return nb
+
+
+def assemble(reference: NotebookNode, submission: NotebookNode) -> tuple[NotebookNode, list[str], list[str]]:
+    """The notebook to run (the reference's cells with the learner's answers put in), notes, and
+    the learner's code (answers and added cells) for the static scan."""
+    learner = learner_cells(reference, submission)
+    notes = learner.notes + missing_notes(reference, learner)
+    nb = as_notebook(reference, add_guard(place_cells(reference, learner)))
+    return nb, notes, learner.code
 
 
 def _grading_error(outcome: sandbox.CellOutcome | None, answer: sandbox.CellOutcome | None,
