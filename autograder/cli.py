@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="grade even without bubblewrap (no isolation; every row of grades.csv says so)")
     _add_timeouts(p, cell=60, total=300)
 
+    p = sub.add_parser("nbgrader-export", help="write the course as a stock nbgrader course directory (instructors)")
+    p.add_argument("dir", type=Path, help="the nbgrader course directory to write (source/, nbgrader_config.py)")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="modules (01-cs-basics) or exercises (cs-sql)")
+
     p = sub.add_parser("book", help="build the course site into book/_build/html (warnings are errors)")
     p.add_argument("--no-execute", action="store_true", help="don't run lessons (a quick check of structure)")
     p.add_argument("--all", action="store_true", help="rebuild every page, not only changed ones")
@@ -130,6 +134,14 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
 
         return serve.run(args.notebook, port=args.port, data_dir=args.data_dir, key=args.key,
                          load_course=not args.no_course, console=console)
+    if args.command == "nbgrader-export":
+        from . import nbgrader_export
+
+        written = nbgrader_export.export(args.dir, tuple(args.only) if args.only else None)
+        console.print(f"{len(written)} notebooks in {args.dir / 'source'}; next: cd {args.dir} && "
+                      f"nbgrader generate_assignment {written[0].parent.name}  (see {args.dir / 'README.md'})",
+                      highlight=False)
+        return 0
     if args.command == "verify":
         from . import verify
 
