@@ -281,6 +281,9 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
 
 
 DURATIONS = ".course-cache/verify-durations.json"  # seconds each run took last time (git ignores it)
+# A tracked copy of a full run's durations, so that a fresh clone (CI) also starts the slowest
+# first; refresh it with `cp .course-cache/verify-durations.json .ci/` after a full verify.
+DURATIONS_SEED = ".ci/verify-durations.json"
 
 
 def _estimate(durations: dict, key: str, lesson: bool) -> float:
@@ -289,17 +292,27 @@ def _estimate(durations: dict, key: str, lesson: bool) -> float:
 
 
 def _load_durations() -> dict:
-    try:
-        durations = json.loads((repo_root() / DURATIONS).read_text(encoding="utf-8"))
-        return durations if isinstance(durations, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    """Recorded seconds per run: this checkout's last runs over the tracked seed."""
+    merged: dict = {}
+    for name in (DURATIONS_SEED, DURATIONS):
+        try:
+            durations = json.loads((repo_root() / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(durations, dict):
+            merged.update({k: v for k, v in durations.items() if isinstance(v, (int, float))})
+    return merged
 
 
 def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, memory_mb, cache):  # noqa: ANN001
     """Run every notebook, longest first, so that one slow notebook does not run alone at the end."""
     path = repo_root() / DURATIONS
     durations = _load_durations()
+    try:
+        own = json.loads(path.read_text(encoding="utf-8"))
+        own = own if isinstance(own, dict) else {}
+    except (OSError, ValueError):
+        own = {}
     jobs = [(f"{v.exercise.key}:{name}", False, (v, name, nb)) for v, name, nb in runs]
     jobs += [(str(p.relative_to(repo_root())), True, p) for p in pages]
     jobs.sort(key=lambda job: -_estimate(durations, job[0], job[1]))
@@ -317,11 +330,11 @@ def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, m
                                            memory_mb=memory_mb, cache=cache)
             futures[key].add_done_callback(lambda _: progress.advance(bar))
         results = {key: f.result() for key, f in futures.items()}
-    durations.update({key: round(r.seconds, 1) for key, r in results.items() if not r.cached})
+    own.update({key: round(r.seconds, 1) for key, r in results.items() if not r.cached})
     try:
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(durations, indent=1, sort_keys=True), encoding="utf-8")
+        tmp.write_text(json.dumps(own, indent=1, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
     except OSError:
         pass  # a read-only checkout: next time is scheduled by guesses
