@@ -84,7 +84,12 @@ def default_jobs(memory_mb: int = 6144) -> int:
 def kernel_env() -> dict[str, str]:
     """The environment the runner and the kernel get: an allow-list, plus fixed settings."""
     env = {k: v for k, v in os.environ.items() if k in ENV_ALLOWED}
-    env.setdefault("PATH", "/usr/bin:/bin")
+    # The venv's programs (jupyter, hadolint, ...) first, whether or not the caller's PATH has them
+    # (`make` prepends the venv; a direct `.venv/bin/course` does not): the same PATH either way,
+    # so the run cache's key is the same too.
+    venv_bin = str(Path(sys.executable).parent)
+    rest = [p for p in env.get("PATH", "/usr/bin:/bin").split(os.pathsep) if p and p != venv_bin]
+    env["PATH"] = os.pathsep.join([venv_bin, *dict.fromkeys(rest)])
     env.setdefault("LANG", "C.UTF-8")
     env.update(ENV_FIXED)
     from coursekit.llm import cache_dir  # the plain copy of the local chat model (read-only inside)

@@ -148,3 +148,21 @@ def test_a_wrong_run_stops_after_the_last_test_of_the_tasks_it_targets():
     assert [grade_id(c) for c in cut.cells if is_test(c)] == tests[:2]
     whole = verify.up_to_targets(source, {answers[-1]: "pass\n"})
     assert len(whole.cells) <= len(source.cells) and [grade_id(c) for c in whole.cells if is_test(c)] == tests
+
+
+def test_the_key_does_not_depend_on_how_the_course_command_was_started(monkeypatch):
+    """`make test` puts the venv first on PATH, `.venv/bin/course verify` does not: same key."""
+    import os
+    import sys
+    from pathlib import Path
+
+    venv_bin = str(Path(sys.executable).parent)
+    rest = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    nb = notebook("x = 1")
+    keys = []
+    for path in (rest, f"{venv_bin}{os.pathsep}{rest}"):
+        monkeypatch.setenv("PATH", path)
+        env = sandbox.kernel_env()
+        assert env["PATH"].split(os.pathsep)[0] == venv_bin, "the venv's programs come first"
+        keys.append(runcache.key(nb, **LIMITS, env=env))
+    assert keys[0] == keys[1]
