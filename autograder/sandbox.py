@@ -234,22 +234,23 @@ def run(nb: NotebookNode, *, cell_timeout: int = 60, total_timeout: int = 300, m
     is stored.
     """
     sandboxed = bwrap_works() if sandbox is None else sandbox
+    env = kernel_env()
     if cache is None:
-        return _run(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed)
+        return _run(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env)
     from . import runcache
 
     k = runcache.key(nb, cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
-                     sandboxed=sandboxed, hide=hide, env=kernel_env())
+                     sandboxed=sandboxed, hide=hide, env=env)
     hit = cache.get(k)
     if hit is not None:
         return hit
-    result = _run(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed)
+    result = _run(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env)
     cache.put(k, result)
     return result
 
 
 def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
-         sandboxed: bool) -> RunResult:
+         sandboxed: bool, env: dict[str, str]) -> RunResult:
     start = time.monotonic()
     nonce = secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="course-run-") as tmp:
@@ -258,7 +259,7 @@ def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int
         cmd += ["--sandbox"] if sandboxed else []
         cmd += [arg for d in hide for arg in ("--hide", str(d))]
         request = json.dumps({"nonce": nonce, "notebook": nb}).encode("utf-8")
-        proc = subprocess.Popen(cmd, cwd=tmp, env=kernel_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True)
         with _LIVE_LOCK:
             _LIVE.add(proc)

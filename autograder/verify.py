@@ -291,28 +291,25 @@ def _estimate(durations: dict, key: str, lesson: bool) -> float:
     return durations.get(key, 300.0 if "capstone" in key else 40.0 if lesson else 10.0)
 
 
+def _read_durations(name: str) -> dict:
+    """Seconds per run recorded in one file (missing or damaged: none)."""
+    try:
+        durations = json.loads((repo_root() / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in durations.items() if isinstance(v, (int, float))} if isinstance(durations, dict) else {}
+
+
 def _load_durations() -> dict:
     """Recorded seconds per run: this checkout's last runs over the tracked seed."""
-    merged: dict = {}
-    for name in (DURATIONS_SEED, DURATIONS):
-        try:
-            durations = json.loads((repo_root() / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(durations, dict):
-            merged.update({k: v for k, v in durations.items() if isinstance(v, (int, float))})
-    return merged
+    return {**_read_durations(DURATIONS_SEED), **_read_durations(DURATIONS)}
 
 
 def _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout, memory_mb, cache):  # noqa: ANN001
     """Run every notebook, longest first, so that one slow notebook does not run alone at the end."""
     path = repo_root() / DURATIONS
-    durations = _load_durations()
-    try:
-        own = json.loads(path.read_text(encoding="utf-8"))
-        own = own if isinstance(own, dict) else {}
-    except (OSError, ValueError):
-        own = {}
+    own = _read_durations(DURATIONS)
+    durations = {**_read_durations(DURATIONS_SEED), **own}
     jobs = [(f"{v.exercise.key}:{name}", False, (v, name, nb)) for v, name, nb in runs]
     jobs += [(str(p.relative_to(repo_root())), True, p) for p in pages]
     jobs.sort(key=lambda job: -_estimate(durations, job[0], job[1]))
