@@ -20,9 +20,18 @@ course: install
 	@echo "Start the exercises:       $(BIN)/jupyter lab workspace/"
 	@echo "Check one exercise:        $(BIN)/course check workspace/01-cs-basics/cs-data-structures.ipynb"
 
+# pytest keeps about one core busy; `course verify` (every notebook run, in parallel) fills the
+# rest, so the two run side by side: verify's report is printed when pytest is done (and is in
+# .course-cache/verify.log while it runs). Either failing fails `make test`.
+VERIFY_LOG := .course-cache/verify.log
 test: install
-	$(BIN)/python -m pytest
-	$(BIN)/course verify
+	@mkdir -p .course-cache
+	@echo "course verify runs alongside pytest; its report follows pytest's (log: $(VERIFY_LOG))"
+	@$(BIN)/course verify > $(VERIFY_LOG) 2>&1 & verify=$$!; \
+	  $(BIN)/python -m pytest; tests=$$?; \
+	  echo; echo "== course verify (waiting for it to finish) =="; \
+	  wait $$verify; verified=$$?; cat $(VERIFY_LOG); \
+	  test $$tests -eq 0 && test $$verified -eq 0 || { echo "make test: pytest exit $$tests, course verify exit $$verified"; exit 1; }
 	$(BIN)/course book --no-execute
 
 install: $(STAMP)
