@@ -256,7 +256,8 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        with Progress(*columns, console=console, transient=False) as progress:
+        # Each job's next kernel starts while its current submission runs (sandbox.prestarted).
+        with sandbox.prestarted(jobs), Progress(*columns, console=console, transient=False) as progress:
             grade_all(todo, pool, grader, reports, state, out_dir, save, progress)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)  # nothing queued starts

@@ -4,9 +4,11 @@ This module is the child process that `sandbox.run` starts:
 
     python -m autograder.runner --cell-timeout S --memory-mb N [--sandbox] [--hide DIR ...]
 
-It reads {"nonce": ..., "notebook": ...} from stdin (the notebook never touches the disk, so the
-code it runs cannot read the hidden tests from a file) and writes one JSON line per code cell to
-stdout the moment the cell ends, each carrying the nonce: when the parent has to kill us, every
+It starts its kernel first, then reads {"nonce": ..., "notebook": ..., "cell_timeout": ...} from
+stdin (the notebook never touches the disk, so the code it runs cannot read the hidden tests from
+a file; a runner started ahead of need waits there, its kernel ready, and no notebook code runs
+before the whole request is read) and writes one JSON line per code cell to stdout the moment the
+cell ends, each carrying the nonce: when the parent has to kill us, every
 cell that finished still counts, and a line forged by the notebook's code (which cannot know the
 nonce) is ignored. The kernel's own stdout/stderr go nowhere, and outputs are dropped, not kept:
 the grade depends only on each cell's status, and a cell printing 200 MB cannot fill memory.
@@ -15,6 +17,7 @@ the grade depends only on each cell's status, and a cell printing 200 MB cannot 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -125,23 +128,24 @@ def kill_descendants() -> None:
     psutil.wait_procs(procs, timeout=5)
 
 
+def read_request() -> dict | None:
+    """The run's request from stdin, or None when the parent closed it without one (a spare runner
+    that was never used: see sandbox.prestarted)."""
+    text = sys.stdin.read()
+    sys.stdin.close()
+    if not text.strip():
+        return None
+    return json.loads(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.runner")
-    parser.add_argument("--cell-timeout", type=int, default=60)
+    parser.add_argument("--cell-timeout", type=int, default=60, help="unless the request sets cell_timeout")
     parser.add_argument("--memory-mb", type=int, default=6144)
     parser.add_argument("--nproc", type=int, default=0)
     parser.add_argument("--sandbox", action="store_true", help="run the kernel under bubblewrap")
     parser.add_argument("--hide", action="append", default=[], help="folder the notebook must not see")
     args = parser.parse_args(argv)
-
-    request = json.loads(sys.stdin.read())
-    sys.stdin.close()
-    nonce = request["nonce"]
-    out = sys.stdout
-
-    def emit(record: dict) -> None:
-        out.write(json.dumps({**record, "nonce": nonce}) + "\n")
-        out.flush()
 
     # Processes the notebook starts and abandons become our children, so we can kill them all.
     if sys.platform == "linux":
@@ -162,56 +166,86 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["JUPYTER_PATH"] = str(private / "jupyter")
     os.environ["IPYTHONDIR"] = str(private / "ipython")  # no shared history database between runs
     os.environ["HOME"] = str(private / "home")
-    emit({"sandboxed": args.sandbox})
 
-    nb = nbformat.from_dict(request["notebook"])
     km = AsyncKernelManager(kernel_name="course-sandbox", transport="ipc", ip=str(private / "kernel"),
                             connection_file=str(private / "connection.json"))  # inside the kept folder
     replies: dict[int, dict] = {}
     client = QuietClient(
-        nb, km=km,
+        nbformat.v4.new_notebook(), km=km,
         timeout=args.cell_timeout,
         interrupt_on_timeout=True,
-        error_on_timeout={"ename": "Timeout", "evalue": f"the cell ran longer than {args.cell_timeout} s", "traceback": []},
         allow_errors=True,
         resources={"metadata": {"path": os.getcwd()}},
     )
     client.on_cell_executed = lambda cell, cell_index, execute_reply: replies.__setitem__(
         cell_index, execute_reply["content"] if execute_reply else {}
     )
+    # The kernel starts before the notebook arrives: a runner started ahead of need (a spare,
+    # see sandbox.prestarted) is ready to run its first cell the moment its request comes. No
+    # notebook code runs before then, and the kernel is used for this one notebook only.
+    stack = contextlib.ExitStack()
+    startup_error = None
+    try:
+        stack.enter_context(client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    except Exception as exc:  # the kernel would not start
+        startup_error = exc
+
+    try:
+        request = read_request()
+    except (ValueError, OSError):
+        request = None
+    if request is None:  # an unused spare, or a parent that went away: leave quietly
+        kill_descendants()
+        shutil.rmtree(private, ignore_errors=True)
+        os._exit(0)
+    nonce = request["nonce"]
+    out = sys.stdout
+
+    def emit(record: dict) -> None:
+        out.write(json.dumps({**record, "nonce": nonce}) + "\n")
+        out.flush()
+
+    emit({"sandboxed": args.sandbox})
+    cell_timeout = int(request.get("cell_timeout") or args.cell_timeout)
+    client.timeout = cell_timeout
+    client.error_on_timeout = {"ename": "Timeout", "evalue": f"the cell ran longer than {cell_timeout} s",
+                               "traceback": []}
+    nb = nbformat.from_dict(request["notebook"])
+    client.nb = nb
     seal = Seal()
     try:
-        with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-            emit({"kernel_pid": getattr(km.provisioner, "pid", None)})
-            original_execute = client.kc.execute
-            client.kc.execute = lambda code, **kw: original_execute(code, user_expressions=seal.expressions, **kw)
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                seal.prepare(cell)
-                try:
-                    client.execute_cell(cell, index, store_history=False)
-                except DeadKernelError:
-                    emit({"cell": index, "status": "dead", "ename": "KernelDied",
-                          "evalue": "the Python kernel crashed or exited"})
-                    break
-                reply = replies.pop(index, None)
-                if reply is None:  # no reply is no proof of anything: fail closed
-                    reply = {"status": "error", "ename": "NoReply", "evalue": "the kernel sent no reply for this cell"}
-                record = {"cell": index, "status": reply.get("status") or "error"}
-                if record["status"] == "ok":
-                    record.update(seal.verify(reply))
-                if record["status"] != "ok":
-                    record["status"] = "dead" if record["status"] == "dead" else "error"
-                    record["ename"] = short(record.get("ename") or reply.get("ename") or "Error")
-                    record["evalue"] = short(record.get("evalue") or reply.get("evalue", ""))
-                emit(record)
-            else:
-                emit({"finished": True})
-            # A graceful kernel shutdown takes seconds; kill everything we started and leave now.
-            kill_descendants()
-            shutil.rmtree(private, ignore_errors=True)
-            os._exit(0)
+        if startup_error is not None:
+            raise startup_error
+        emit({"kernel_pid": getattr(km.provisioner, "pid", None)})
+        original_execute = client.kc.execute
+        client.kc.execute = lambda code, **kw: original_execute(code, user_expressions=seal.expressions, **kw)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            seal.prepare(cell)
+            try:
+                client.execute_cell(cell, index, store_history=False)
+            except DeadKernelError:
+                emit({"cell": index, "status": "dead", "ename": "KernelDied",
+                      "evalue": "the Python kernel crashed or exited"})
+                break
+            reply = replies.pop(index, None)
+            if reply is None:  # no reply is no proof of anything: fail closed
+                reply = {"status": "error", "ename": "NoReply", "evalue": "the kernel sent no reply for this cell"}
+            record = {"cell": index, "status": reply.get("status") or "error"}
+            if record["status"] == "ok":
+                record.update(seal.verify(reply))
+            if record["status"] != "ok":
+                record["status"] = "dead" if record["status"] == "dead" else "error"
+                record["ename"] = short(record.get("ename") or reply.get("ename") or "Error")
+                record["evalue"] = short(record.get("evalue") or reply.get("evalue", ""))
+            emit(record)
+        else:
+            emit({"finished": True})
+        # A graceful kernel shutdown takes seconds; kill everything we started and leave now.
+        kill_descendants()
+        shutil.rmtree(private, ignore_errors=True)
+        os._exit(0)
     except Exception as exc:  # the kernel would not start, or died between cells
         emit({"fatal": f"{type(exc).__name__}: {short(exc)}"})
     kill_descendants()

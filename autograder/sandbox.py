@@ -14,6 +14,7 @@ machine: not `solutions/`, not `.git`, not the class's submissions, not the grad
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -57,7 +58,9 @@ _LIVE_LOCK = threading.Lock()
 
 
 def kill_all() -> None:
-    """Kill every notebook run in flight, with its kernel and all it started (Ctrl-C, a cancelled run)."""
+    """Kill every notebook run in flight, with its kernel and all it started (Ctrl-C, a cancelled run),
+    and every spare runner."""
+    close_spares()
     with _LIVE_LOCK:
         procs = list(_LIVE)
     for proc in procs:
@@ -249,21 +252,109 @@ def run(nb: NotebookNode, *, cell_timeout: int = 60, total_timeout: int = 300, m
     return result
 
 
-def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
-         sandboxed: bool, env: dict[str, str]) -> RunResult:
-    start = time.monotonic()
-    nonce = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="course-run-") as tmp:
-        cmd = [sys.executable, "-m", "autograder.runner", "--cell-timeout", str(cell_timeout),
-               "--memory-mb", str(memory_mb), "--nproc", str(_nproc_limit())]
-        cmd += ["--sandbox"] if sandboxed else []
-        cmd += [arg for d in hide for arg in ("--hide", str(d))]
-        request = json.dumps({"nonce": nonce, "notebook": nb}).encode("utf-8")
-        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+@dataclass
+class _Runner:
+    """A started `autograder.runner` process and the empty folder it runs in."""
+    proc: subprocess.Popen
+    folder: str
+
+    def discard(self) -> None:
+        _kill_tree(self.proc.pid)
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if pipe:
+                pipe.close()
+        self.proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_SPARES: dict[tuple, list[_Runner]] = {}  # runners started ahead of need, by command and environment
+_SPARE_COUNT = 0  # how many to keep ready per command: set by prestarted()
+_SPARE_LOCK = threading.Lock()
+
+
+def _launch(cmd: list[str], env: dict[str, str]) -> _Runner:
+    folder = tempfile.mkdtemp(prefix="course-run-")
+    proc = subprocess.Popen(cmd, cwd=folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    with _LIVE_LOCK:
+        _LIVE.add(proc)
+    return _Runner(proc, folder)
+
+
+def _runner_for(cmd: list[str], env: dict[str, str]) -> tuple[_Runner, bool]:
+    """A runner for this command: a spare whose kernel is already up if there is one (then another
+    spare starts in its place), else a new one; and whether it is a spare."""
+    key = (tuple(cmd), tuple(sorted(env.items())))
+    with _SPARE_LOCK:
+        if not _SPARE_COUNT:
+            return _launch(cmd, env), False
+        spares = _SPARES.setdefault(key, [])
+        runner = None
+        while spares and runner is None:
+            candidate = spares.pop(0)
+            if candidate.proc.poll() is None:
+                runner = candidate
+            else:
+                candidate.discard()
+        while len(spares) < _SPARE_COUNT:
+            spares.append(_launch(cmd, env))
+    return (runner, True) if runner else (_launch(cmd, env), False)
+
+
+def close_spares() -> None:
+    """Stop every spare runner (each exits when its stdin closes; the kill makes sure)."""
+    with _SPARE_LOCK:
+        runners = [r for spares in _SPARES.values() for r in spares]
+        _SPARES.clear()
+    for runner in runners:
         with _LIVE_LOCK:
-            _LIVE.add(proc)
-        problem = ""
+            _LIVE.discard(runner.proc)
+        runner.discard()
+
+
+@contextlib.contextmanager
+def prestarted(count: int):  # noqa: ANN201 - a context manager
+    """Within this block, keep `count` runners per kind of run started ahead of need.
+
+    Starting a runner and its sandboxed kernel costs most of a second, about half of it spent
+    waiting; a spare does that while other notebooks run, so the next run starts at its first
+    cell. Each spare still runs exactly one notebook in its own fresh kernel and sandbox: only
+    the start moves earlier. `course verify`, `course grade` and `course progress` use one spare
+    per parallel job; the spares left at the end are stopped.
+    """
+    global _SPARE_COUNT
+    with _SPARE_LOCK:
+        _SPARE_COUNT = max(0, count)
+    try:
+        yield
+    finally:
+        with _SPARE_LOCK:
+            _SPARE_COUNT = 0
+        close_spares()
+
+
+def _run_fresh(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
+               sandboxed: bool, env: dict[str, str]) -> RunResult:
+    """`_run` in a runner started for this notebook, never a spare."""
+    return _run(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env, spares=False)
+
+
+def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
+         sandboxed: bool, env: dict[str, str], spares: bool = True) -> RunResult:
+    nonce = secrets.token_hex(16)
+    cmd = [sys.executable, "-m", "autograder.runner", "--memory-mb", str(memory_mb),
+           "--nproc", str(_nproc_limit())]
+    cmd += ["--sandbox"] if sandboxed else []
+    cmd += [arg for d in hide for arg in ("--hide", str(d))]
+    start = time.monotonic()
+    request = json.dumps({"nonce": nonce, "notebook": nb, "cell_timeout": cell_timeout}).encode("utf-8")
+    runner, spare = _runner_for(cmd, env) if spares else (_launch(cmd, env), False)
+    if spare and runner.proc.poll() is not None:  # the spare died since it was checked
+        runner.discard()
+        runner, spare = _launch(cmd, env), False
+    proc = runner.proc
+    problem = ""
+    try:
         try:
             stdout, stderr = proc.communicate(request, timeout=total_timeout)
         except subprocess.TimeoutExpired:
@@ -277,23 +368,33 @@ def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int
             with _LIVE_LOCK:
                 _LIVE.discard(proc)
         cells, extra, forged = _parse(stdout, nonce)
+        if spare and not problem and not cells and not extra:
+            # A spare that died before it read the request (killed, out of memory) ran nothing of
+            # this notebook: run it again in a runner started now.
+            shutil.rmtree(runner.folder, ignore_errors=True)
+            return _run_fresh(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env)
         if extra.get("kernel_pid"):
             _kill_tree(extra["kernel_pid"])  # anything the notebook left running
-        if not problem and extra.get("fatal"):
-            problem = f"the notebook could not run: {extra['fatal']}"
-        elif not problem and not extra.get("finished"):
-            if any(c.status == "dead" for c in cells.values()):
-                problem = "the Python kernel crashed or exited (os._exit, a segfault, or out of memory)"
-            else:
-                tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-                problem = "the grader's runner stopped unexpectedly" + (f": {tail[0]}" if tail else "")
-        return RunResult(cells=cells, finished=bool(extra.get("finished")), problem=problem,
-                         seconds=time.monotonic() - start, sandboxed=bool(extra.get("sandboxed")),
-                         forged_lines=forged)
+    finally:
+        shutil.rmtree(runner.folder, ignore_errors=True)
+    if not problem and extra.get("fatal"):
+        problem = f"the notebook could not run: {extra['fatal']}"
+    elif not problem and not extra.get("finished"):
+        if any(c.status == "dead" for c in cells.values()):
+            problem = "the Python kernel crashed or exited (os._exit, a segfault, or out of memory)"
+        else:
+            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            problem = "the grader's runner stopped unexpectedly" + (f": {tail[0]}" if tail else "")
+    return RunResult(cells=cells, finished=bool(extra.get("finished")), problem=problem,
+                     seconds=time.monotonic() - start, sandboxed=bool(extra.get("sandboxed")),
+                     forged_lines=forged)
 
 
-def _nproc_limit(extra_processes: int = 256) -> int:
-    """RLIMIT_NPROC for a kernel: this user's processes now, plus a margin (0: no limit, for root)."""
+@functools.cache
+def _nproc_limit(extra_processes: int = 512) -> int:
+    """RLIMIT_NPROC for a kernel: this user's processes when the first notebook of this command
+    ran, plus a margin for the notebooks that run at once (0: no limit, for root). Computed once,
+    so every run of a command has the same runner command line (and a spare runner fits any)."""
     uid = os.getuid()
     if uid == 0:
         return 0

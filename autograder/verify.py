@@ -262,8 +262,9 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
                       "sandbox (install the `bubblewrap` package to verify as CI does).")
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        reports, lesson_verdicts = _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout,
-                                            memory_mb, cache)
+        with sandbox.prestarted(jobs):  # each job's next kernel starts while its current notebook runs
+            reports, lesson_verdicts = _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout,
+                                                memory_mb, cache)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         sandbox.kill_all()

@@ -137,3 +137,62 @@ def test_grader_fingerprint_changes_with_limits():
     assert a == grader_fingerprint({"cell_timeout": 60, "total_timeout": 300})
     assert a != grader_fingerprint({"cell_timeout": 30, "total_timeout": 300})
     assert Path(sandbox.__file__).exists()
+
+
+def _notebook(*sources: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    return nb
+
+
+def _runner_processes() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children(recursive=True)
+            if "autograder.runner" in " ".join(p.cmdline())]
+
+
+def test_a_prestarted_runner_runs_one_notebook_in_a_fresh_kernel():
+    """Spares only start early: each still runs one notebook in a kernel nothing else has used,
+    with the same outcomes and limits as a runner started on demand."""
+    leak = _notebook("import builtins\nassert not hasattr(builtins, 'course_left_over')\n"
+                     "builtins.course_left_over = 1", "1/0", "while True: pass")
+    cold = sandbox.run(leak, cell_timeout=2)
+    with sandbox.prestarted(1):
+        warm = [sandbox.run(leak, cell_timeout=2) for _ in range(3)]
+        assert len(_runner_processes()) == 1, "one spare waits, with its kernel up"
+        other = sandbox.run(_notebook("1"), cell_timeout=2, memory_mb=2048)  # other limits: its own runner
+    for result in (cold, *warm):
+        assert [c.status for c in result.cells.values()] == ["ok", "error", "error"]
+        assert result.cells[1].ename == "ZeroDivisionError"
+        assert result.cells[2].ename == "Timeout" and "2 s" in result.cells[2].evalue
+        assert result.finished and result.sandboxed == sandbox.bwrap_works()
+    assert other.cells[0].status == "ok"
+    deadline = time.monotonic() + 10
+    while _runner_processes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _runner_processes(), "the spares stop when the block ends"
+
+
+def test_a_spare_that_died_is_replaced(tmp_path):
+    with sandbox.prestarted(1):
+        assert sandbox.run(_notebook("1")).finished
+        for proc in _runner_processes():
+            proc.kill()
+        result = sandbox.run(_notebook("2"))
+    assert result.finished and not result.problem
+    assert not _runner_processes()
+
+
+def test_an_unused_runner_leaves_when_its_stdin_closes():
+    """A spare whose command ends (or crashes) before using it exits by itself, kernel included."""
+    env = sandbox.kernel_env()
+    runner = sandbox._launch([sys.executable, "-m", "autograder.runner"], env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not psutil.Process(runner.proc.pid).children(recursive=True):
+        time.sleep(0.1)
+    kernel = psutil.Process(runner.proc.pid).children(recursive=True)
+    assert kernel, "the runner starts its kernel before it has a notebook"
+    runner.proc.stdin.close()
+    assert runner.proc.wait(timeout=30) == 0
+    alive = psutil.wait_procs(kernel, timeout=10)[1]
+    assert not alive, f"left running: {alive}"
+    runner.discard()
