@@ -257,7 +257,9 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
         # Each job's next kernel starts while its current submission runs (sandbox.prestarted).
-        with sandbox.prestarted(jobs), Progress(*columns, console=console, transient=False) as progress:
+        warm = dict(memory_mb=grader.limits["memory_mb"], hide=grader.limits["hide"]) if grader.limits["sandboxed"] is not False else {}
+        with sandbox.prestarted(jobs, runs=len(todo), **warm), \
+                Progress(*columns, console=console, transient=False) as progress:
             grade_all(todo, pool, grader, reports, state, out_dir, save, progress)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)  # nothing queued starts

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import secrets
+import select
 import shutil
 import subprocess
 import sys
@@ -138,6 +139,133 @@ def read_request() -> dict | None:
     return json.loads(text)
 
 
+class Session:
+    """One kernel, started before its notebook is known, used for one notebook only."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        import nbformat
+        from jupyter_client import AsyncKernelManager  # nbclient is async: a blocking manager stalls its timeouts
+        from nbclient import NotebookClient
+
+        class QuietClient(NotebookClient):
+            def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001 - nbclient's signature
+                return None  # outputs are not needed to grade, and may be huge
+
+        self.args = args
+        self.private = Path(tempfile.mkdtemp(prefix="course-runner-"))
+        write_kernelspec(self.private / "jupyter", args)
+        make_home(self.private / "home")
+        os.environ["JUPYTER_PATH"] = str(self.private / "jupyter")
+        os.environ["IPYTHONDIR"] = str(self.private / "ipython")  # no shared history database between runs
+        os.environ["HOME"] = str(self.private / "home")
+        self.km = AsyncKernelManager(kernel_name="course-sandbox", transport="ipc", ip=str(self.private / "kernel"),
+                                     connection_file=str(self.private / "connection.json"))
+        self.replies: dict[int, dict] = {}
+        self.client = QuietClient(nbformat.v4.new_notebook(), km=self.km, timeout=args.cell_timeout,
+                                  interrupt_on_timeout=True, allow_errors=True,
+                                  resources={"metadata": {"path": os.getcwd()}})
+        self.client.on_cell_executed = lambda cell, cell_index, execute_reply: self.replies.__setitem__(
+            cell_index, execute_reply["content"] if execute_reply else {})
+        self.startup_error: Exception | None = None
+        self._stack = contextlib.ExitStack()
+        try:
+            self._stack.enter_context(self.client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        except Exception as exc:  # the kernel would not start
+            self.startup_error = exc
+
+    def execute(self, request: dict, emit) -> None:  # noqa: ANN001 - emit(record)
+        """Run the request's notebook, emitting one record per code cell, then `finished` or `fatal`."""
+        import nbformat
+        from nbclient.exceptions import DeadKernelError
+
+        emit({"sandboxed": self.args.sandbox})
+        client = self.client
+        cell_timeout = int(request.get("cell_timeout") or self.args.cell_timeout)
+        client.timeout = cell_timeout
+        client.error_on_timeout = {"ename": "Timeout", "evalue": f"the cell ran longer than {cell_timeout} s",
+                                   "traceback": []}
+        nb = nbformat.from_dict(request["notebook"])
+        client.nb = nb
+        seal = Seal()
+        try:
+            if self.startup_error is not None:
+                raise self.startup_error
+            emit({"kernel_pid": getattr(self.km.provisioner, "pid", None)})
+            original_execute = client.kc.execute
+            client.kc.execute = lambda code, **kw: original_execute(code, user_expressions=seal.expressions, **kw)
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                seal.prepare(cell)
+                try:
+                    client.execute_cell(cell, index, store_history=False)
+                except DeadKernelError:
+                    emit({"cell": index, "status": "dead", "ename": "KernelDied",
+                          "evalue": "the Python kernel crashed or exited"})
+                    return
+                reply = self.replies.pop(index, None)
+                if reply is None:  # no reply is no proof of anything: fail closed
+                    reply = {"status": "error", "ename": "NoReply", "evalue": "the kernel sent no reply for this cell"}
+                record = {"cell": index, "status": reply.get("status") or "error"}
+                if record["status"] == "ok":
+                    record.update(seal.verify(reply))
+                if record["status"] != "ok":
+                    record["status"] = "dead" if record["status"] == "dead" else "error"
+                    record["ename"] = short(record.get("ename") or reply.get("ename") or "Error")
+                    record["evalue"] = short(record.get("evalue") or reply.get("evalue", ""))
+                emit(record)
+            emit({"finished": True})
+        except Exception as exc:  # the kernel would not start, or died between cells
+            emit({"fatal": f"{type(exc).__name__}: {short(exc)}"})
+
+    def close(self) -> None:
+        """Kill the kernel and everything the notebook started (a graceful shutdown takes seconds)."""
+        kill_descendants()
+        with contextlib.suppress(Exception):
+            if self.client.kc is not None:
+                self.client.kc.stop_channels()
+        shutil.rmtree(self.private, ignore_errors=True)
+
+
+def emitter(nonce: str):  # noqa: ANN201
+    out = sys.stdout
+
+    def emit(record: dict) -> None:
+        out.write(json.dumps({**record, "nonce": nonce}) + "\n")
+        out.flush()
+    return emit
+
+
+MAX_RUNS = 50  # a serving runner retires after this many notebooks (the parent starts another)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run notebooks one after another, one request per stdin line, each in a new kernel started
+    before its request arrives; after each, `{"done": true}`. The kernel, the sandbox and everything
+    the notebook started are killed before the next kernel starts, so runs share nothing but this
+    process (which no notebook can reach: it is outside the sandbox's PID namespace)."""
+    pending = None
+    for _ in range(MAX_RUNS):
+        # The parent closes our stdin when no run needs us: look for that (or an early request)
+        # for a moment before starting a kernel that would go unused.
+        if select.select([sys.stdin], [], [], 0.05)[0]:
+            pending = sys.stdin.readline()
+            if not pending.strip():
+                return 0
+        session = Session(args)
+        line = pending if pending is not None else sys.stdin.readline()
+        pending = None
+        if not line.strip():
+            session.close()
+            return 0
+        request = json.loads(line)
+        emit = emitter(request["nonce"])
+        session.execute(request, emit)
+        session.close()
+        emit({"done": True})
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.runner")
     parser.add_argument("--cell-timeout", type=int, default=60, help="unless the request sets cell_timeout")
@@ -145,112 +273,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nproc", type=int, default=0)
     parser.add_argument("--sandbox", action="store_true", help="run the kernel under bubblewrap")
     parser.add_argument("--hide", action="append", default=[], help="folder the notebook must not see")
+    parser.add_argument("--serve", action="store_true", help="run notebooks one per stdin line, until EOF")
     args = parser.parse_args(argv)
 
     # Processes the notebook starts and abandons become our children, so we can kill them all.
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-
-    import nbformat
-    from jupyter_client import AsyncKernelManager  # nbclient is async: a blocking manager stalls its timeouts
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
-
-    class QuietClient(NotebookClient):
-        def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001 - nbclient's signature
-            return None  # outputs are not needed to grade, and may be huge
-
-    private = Path(tempfile.mkdtemp(prefix="course-runner-"))
-    write_kernelspec(private / "jupyter", args)
-    make_home(private / "home")
-    os.environ["JUPYTER_PATH"] = str(private / "jupyter")
-    os.environ["IPYTHONDIR"] = str(private / "ipython")  # no shared history database between runs
-    os.environ["HOME"] = str(private / "home")
-
-    km = AsyncKernelManager(kernel_name="course-sandbox", transport="ipc", ip=str(private / "kernel"),
-                            connection_file=str(private / "connection.json"))  # inside the kept folder
-    replies: dict[int, dict] = {}
-    client = QuietClient(
-        nbformat.v4.new_notebook(), km=km,
-        timeout=args.cell_timeout,
-        interrupt_on_timeout=True,
-        allow_errors=True,
-        resources={"metadata": {"path": os.getcwd()}},
-    )
-    client.on_cell_executed = lambda cell, cell_index, execute_reply: replies.__setitem__(
-        cell_index, execute_reply["content"] if execute_reply else {}
-    )
+    if args.serve:
+        code = serve(args)
+        os._exit(code)
     # The kernel starts before the notebook arrives: a runner started ahead of need (a spare,
     # see sandbox.prestarted) is ready to run its first cell the moment its request comes. No
     # notebook code runs before then, and the kernel is used for this one notebook only.
-    stack = contextlib.ExitStack()
-    startup_error = None
-    try:
-        stack.enter_context(client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    except Exception as exc:  # the kernel would not start
-        startup_error = exc
-
+    session = Session(args)
     try:
         request = read_request()
     except (ValueError, OSError):
         request = None
     if request is None:  # an unused spare, or a parent that went away: leave quietly
-        kill_descendants()
-        shutil.rmtree(private, ignore_errors=True)
+        session.close()
         os._exit(0)
-    nonce = request["nonce"]
-    out = sys.stdout
-
-    def emit(record: dict) -> None:
-        out.write(json.dumps({**record, "nonce": nonce}) + "\n")
-        out.flush()
-
-    emit({"sandboxed": args.sandbox})
-    cell_timeout = int(request.get("cell_timeout") or args.cell_timeout)
-    client.timeout = cell_timeout
-    client.error_on_timeout = {"ename": "Timeout", "evalue": f"the cell ran longer than {cell_timeout} s",
-                               "traceback": []}
-    nb = nbformat.from_dict(request["notebook"])
-    client.nb = nb
-    seal = Seal()
-    try:
-        if startup_error is not None:
-            raise startup_error
-        emit({"kernel_pid": getattr(km.provisioner, "pid", None)})
-        original_execute = client.kc.execute
-        client.kc.execute = lambda code, **kw: original_execute(code, user_expressions=seal.expressions, **kw)
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            seal.prepare(cell)
-            try:
-                client.execute_cell(cell, index, store_history=False)
-            except DeadKernelError:
-                emit({"cell": index, "status": "dead", "ename": "KernelDied",
-                      "evalue": "the Python kernel crashed or exited"})
-                break
-            reply = replies.pop(index, None)
-            if reply is None:  # no reply is no proof of anything: fail closed
-                reply = {"status": "error", "ename": "NoReply", "evalue": "the kernel sent no reply for this cell"}
-            record = {"cell": index, "status": reply.get("status") or "error"}
-            if record["status"] == "ok":
-                record.update(seal.verify(reply))
-            if record["status"] != "ok":
-                record["status"] = "dead" if record["status"] == "dead" else "error"
-                record["ename"] = short(record.get("ename") or reply.get("ename") or "Error")
-                record["evalue"] = short(record.get("evalue") or reply.get("evalue", ""))
-            emit(record)
-        else:
-            emit({"finished": True})
-        # A graceful kernel shutdown takes seconds; kill everything we started and leave now.
-        kill_descendants()
-        shutil.rmtree(private, ignore_errors=True)
-        os._exit(0)
-    except Exception as exc:  # the kernel would not start, or died between cells
-        emit({"fatal": f"{type(exc).__name__}: {short(exc)}"})
-    kill_descendants()
-    shutil.rmtree(private, ignore_errors=True)
-    return 0
+    session.execute(request, emitter(request["nonce"]))
+    session.close()
+    os._exit(0)
 
 
 if __name__ == "__main__":

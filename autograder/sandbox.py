@@ -18,6 +18,7 @@ import contextlib
 import functools
 import json
 import os
+import queue
 import secrets
 import shutil
 import subprocess
@@ -55,11 +56,13 @@ TMP_SIZE = 1 << 30  # the private /tmp (and /dev/shm) is memory: 1 GiB each at m
 
 _LIVE: set[subprocess.Popen] = set()  # runner processes in flight, for kill_all()
 _LIVE_LOCK = threading.Lock()
+_STOPPING = threading.Event()  # set by kill_all(): a run that lost its runner is not retried
 
 
 def kill_all() -> None:
     """Kill every notebook run in flight, with its kernel and all it started (Ctrl-C, a cancelled run),
     and every spare runner."""
+    _STOPPING.set()  # nothing is retried from now on
     close_spares()
     with _LIVE_LOCK:
         procs = list(_LIVE)
@@ -258,13 +261,27 @@ class _Runner:
     proc: subprocess.Popen
     folder: str
 
-    def discard(self) -> None:
-        _kill_tree(self.proc.pid)
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+    def discard(self, graceful: bool = False) -> None:
+        _stop(self.proc, graceful)
+        for pipe in (self.proc.stdout, self.proc.stderr):
             if pipe:
                 pipe.close()
-        self.proc.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _stop(proc: subprocess.Popen, graceful: bool) -> None:
+    """Stop a runner: gracefully, by closing its stdin (an idle runner then kills its kernel and
+    exits, in well under a second), else or after 5 s by killing its process tree."""
+    if graceful:
+        with contextlib.suppress(OSError, ValueError):
+            proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+    if proc.poll() is None:
+        _kill_tree(proc.pid)
+    with contextlib.suppress(OSError, ValueError):
+        proc.stdin.close()
+    proc.wait()
 
 
 _SPARES: dict[tuple, list[_Runner]] = {}  # runners started ahead of need, by command and environment
@@ -304,33 +321,194 @@ def _runner_for(cmd: list[str], env: dict[str, str]) -> tuple[_Runner, bool]:
 def close_spares() -> None:
     """Stop every spare runner (each exits when its stdin closes; the kill makes sure)."""
     with _SPARE_LOCK:
-        runners = [r for spares in _SPARES.values() for r in spares]
+        idle = [r for spares in _SPARES.values() for r in spares] + [r for s in _SERVERS.values() for r in s]
+        busy = list(_BUSY)
         _SPARES.clear()
-    for runner in runners:
+        _SERVERS.clear()
+        _BUSY.clear()
+    for runner in idle:  # all at once: each stops its kernel and exits when its stdin closes
+        with contextlib.suppress(OSError, ValueError):
+            runner.proc.stdin.close()
+    for runner in idle + busy:
         with _LIVE_LOCK:
             _LIVE.discard(runner.proc)
-        runner.discard()
+        runner.discard(graceful=runner in idle)
 
 
 @contextlib.contextmanager
-def prestarted(count: int):  # noqa: ANN201 - a context manager
+def prestarted(count: int, *, memory_mb: int | None = None, hide: tuple[Path, ...] = (),  # noqa: ANN201
+               runs: int | None = None):
     """Within this block, keep `count` runners per kind of run started ahead of need.
 
-    Starting a runner and its sandboxed kernel costs most of a second, about half of it spent
-    waiting; a spare does that while other notebooks run, so the next run starts at its first
-    cell. Each spare still runs exactly one notebook in its own fresh kernel and sandbox: only
-    the start moves earlier. `course verify`, `course grade` and `course progress` use one spare
-    per parallel job; the spares left at the end are stopped.
+    Starting a runner and its sandboxed kernel costs most of a second (about 0.55 s of CPU and
+    some waiting); a spare does that while other notebooks run, so the next run starts at its
+    first cell. Where the sandbox works, the spares are serving runners (runner.serve): one
+    process runs notebook after notebook, each in a new kernel and sandbox that it starts before
+    the notebook comes, so the runner's own start-up is paid once, not per notebook. Each kernel
+    still runs exactly one notebook: only its start moves earlier. With `memory_mb` (the limits
+    the runs will use), the spares start at once, while the caller reads its inputs; with `runs`
+    (how many notebooks will run), no more kernels start ahead than there are runs. `course
+    verify`, `course grade` and `course progress` keep one spare per parallel job; the spares
+    left at the end are stopped.
     """
     global _SPARE_COUNT
+    _STOPPING.clear()
     with _SPARE_LOCK:
         _SPARE_COUNT = max(0, count)
+        _RUNS_LEFT[0] = runs
+        if count and memory_mb is not None and bwrap_works():
+            cmd, env = _runner_command(memory_mb, hide, True), kernel_env()
+            idle = _SERVERS.setdefault((tuple(cmd), tuple(sorted(env.items()))), [])
+            while len(idle) < _spares_wanted():
+                idle.append(_Server(cmd, env))
     try:
         yield
     finally:
         with _SPARE_LOCK:
             _SPARE_COUNT = 0
+            _RUNS_LEFT[0] = None
         close_spares()
+
+
+class _Server:
+    """A runner in --serve mode: one notebook per request line, each in a new kernel and sandbox
+    that it starts before the request comes (runner.serve). Used within prestarted() when the
+    sandbox works: a run then costs no runner start-up at all, and its kernel is already up."""
+
+    def __init__(self, cmd: list[str], env: dict[str, str]) -> None:
+        self.folder = tempfile.mkdtemp(prefix="course-run-")
+        self.err = Path(self.folder) / "runner.err"
+        with self.err.open("wb") as err:
+            self.proc = subprocess.Popen([*cmd, "--serve"], cwd=self.folder, env=env, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=err, start_new_session=True)
+        with _LIVE_LOCK:
+            _LIVE.add(self.proc)
+        self.runs = 0
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put(line)
+        self.lines.put(None)  # end of output: the runner exited or was killed
+
+    def send(self, line: bytes) -> None:
+        def write() -> None:
+            try:
+                self.proc.stdin.write(line)
+                self.proc.stdin.flush()
+            except (OSError, ValueError):
+                pass  # the runner is gone: the reader sees the end of its output
+        threading.Thread(target=write, daemon=True).start()
+
+    def stderr_tail(self) -> str:
+        try:
+            lines = self.err.read_bytes()[-4000:].decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return ""
+        return lines[-1] if lines else ""
+
+    def discard(self, graceful: bool = False) -> None:
+        with _LIVE_LOCK:
+            _LIVE.discard(self.proc)
+        _stop(self.proc, graceful)
+        with contextlib.suppress(OSError):
+            self.proc.stdout.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_SERVERS: dict[tuple, list[_Server]] = {}  # idle serving runners, longest idle first
+_BUSY: set[_Server] = set()
+_RUNS_LEFT: list[int | None] = [None]  # runs not yet started, when the caller said (prestarted(runs=))
+
+
+def _spares_wanted() -> int:
+    """How many idle runners to keep: one per job, no more than the runs still to come."""
+    left = _RUNS_LEFT[0]
+    return _SPARE_COUNT if left is None else min(_SPARE_COUNT, left)
+
+
+def _server_for(cmd: list[str], env: dict[str, str]) -> tuple[_Server, bool]:
+    """The serving runner that has waited longest (its kernel is surely up), and another started
+    to wait in its place; and whether it was waiting (False: started now)."""
+    key = (tuple(cmd), tuple(sorted(env.items())))
+    with _SPARE_LOCK:
+        idle = _SERVERS.setdefault(key, [])
+        server = None
+        while idle and server is None:
+            candidate = idle.pop(0)
+            if candidate.proc.poll() is None:
+                server = candidate
+            else:
+                candidate.discard()
+        waited = server is not None
+        if server is None:
+            server = _Server(cmd, env)
+        if _RUNS_LEFT[0] is not None:
+            _RUNS_LEFT[0] = max(0, _RUNS_LEFT[0] - 1)
+        while len(idle) < _spares_wanted():
+            idle.append(_Server(cmd, env))
+        _BUSY.add(server)
+    return server, waited
+
+
+def _release(server: _Server, cmd: list[str], env: dict[str, str], healthy: bool) -> None:
+    from .runner import MAX_RUNS
+
+    with _SPARE_LOCK:
+        _BUSY.discard(server)
+        idle = _SERVERS.setdefault((tuple(cmd), tuple(sorted(env.items()))), [])
+        wanted = healthy and server.runs < MAX_RUNS and server.proc.poll() is None
+        keep = wanted and (_RUNS_LEFT[0] is None or len(idle) < _RUNS_LEFT[0])
+        if keep:
+            idle.append(server)
+    if not keep:
+        # A healthy runner that no run needs exits when its stdin closes, before it starts a
+        # kernel (runner.serve); any other is killed.
+        server.discard(graceful=wanted)
+
+
+def _run_served(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
+                sandboxed: bool, env: dict[str, str], cmd: list[str]) -> RunResult:
+    start = time.monotonic()
+    nonce = secrets.token_hex(16)
+    server, waited = _server_for(cmd, env)
+    server.runs += 1
+    server.send(json.dumps({"nonce": nonce, "notebook": nb, "cell_timeout": cell_timeout}).encode("utf-8") + b"\n")
+    deadline = start + total_timeout
+    lines, done, ended, problem = [], False, False, ""
+    try:
+        while not done:
+            try:
+                line = server.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                problem = f"stopped after {total_timeout} s (the notebook's time limit)"
+                break
+            if line is None:
+                ended = True
+                break
+            lines.append(line)
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                done = isinstance(record, dict) and record.get("nonce") == nonce and record.get("done") is True
+    except BaseException:  # Ctrl-C or a cancelled job: leave nothing running
+        _release(server, cmd, env, healthy=False)
+        raise
+    tail = server.stderr_tail() if not done else ""
+    _release(server, cmd, env, healthy=done)
+    cells, extra, forged = _parse(b"".join(lines), nonce)
+    if waited and ended and not lines and not _STOPPING.is_set():  # it died before it read this request: ran nothing of it
+        return _run_fresh(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env)
+    if not problem and extra.get("fatal"):
+        problem = f"the notebook could not run: {extra['fatal']}"
+    elif not problem and not extra.get("finished"):
+        if any(c.status == "dead" for c in cells.values()):
+            problem = "the Python kernel crashed or exited (os._exit, a segfault, or out of memory)"
+        else:
+            problem = "the grader's runner stopped unexpectedly" + (f": {tail}" if tail else "")
+    return RunResult(cells=cells, finished=bool(extra.get("finished")), problem=problem,
+                     seconds=time.monotonic() - start, sandboxed=bool(extra.get("sandboxed")),
+                     forged_lines=forged)
 
 
 def _run_fresh(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
@@ -339,13 +517,19 @@ def _run_fresh(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_m
     return _run(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env, spares=False)
 
 
-def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
-         sandboxed: bool, env: dict[str, str], spares: bool = True) -> RunResult:
-    nonce = secrets.token_hex(16)
+def _runner_command(memory_mb: int, hide: tuple[Path, ...], sandboxed: bool) -> list[str]:
     cmd = [sys.executable, "-m", "autograder.runner", "--memory-mb", str(memory_mb),
            "--nproc", str(_nproc_limit())]
     cmd += ["--sandbox"] if sandboxed else []
-    cmd += [arg for d in hide for arg in ("--hide", str(d))]
+    return cmd + [arg for d in hide for arg in ("--hide", str(d))]
+
+
+def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
+         sandboxed: bool, env: dict[str, str], spares: bool = True) -> RunResult:
+    nonce = secrets.token_hex(16)
+    cmd = _runner_command(memory_mb, hide, sandboxed)
+    if spares and sandboxed and _SPARE_COUNT:
+        return _run_served(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env, cmd)
     start = time.monotonic()
     request = json.dumps({"nonce": nonce, "notebook": nb, "cell_timeout": cell_timeout}).encode("utf-8")
     runner, spare = _runner_for(cmd, env) if spares else (_launch(cmd, env), False)
@@ -368,7 +552,7 @@ def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int
             with _LIVE_LOCK:
                 _LIVE.discard(proc)
         cells, extra, forged = _parse(stdout, nonce)
-        if spare and not problem and not cells and not extra:
+        if spare and not problem and not cells and not extra and not _STOPPING.is_set():
             # A spare that died before it read the request (killed, out of memory) ran nothing of
             # this notebook: run it again in a runner started now.
             shutil.rmtree(runner.folder, ignore_errors=True)
