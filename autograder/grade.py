@@ -257,7 +257,8 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
         # Each job's next kernel starts while its current submission runs (sandbox.prestarted).
-        warm = dict(memory_mb=grader.limits["memory_mb"], hide=grader.limits["hide"]) if grader.limits["sandboxed"] is not False else {}
+        limits = grader.limits
+        warm = {} if limits["sandboxed"] is False else dict(memory_mb=limits["memory_mb"], hide=limits["hide"])
         with sandbox.prestarted(jobs, runs=len(todo), **warm), \
                 Progress(*columns, console=console, transient=False) as progress:
             grade_all(todo, pool, grader, reports, state, out_dir, save, progress)

@@ -224,6 +224,8 @@ class Session:
         with contextlib.suppress(Exception):
             if self.client.kc is not None:
                 self.client.kc.stop_channels()
+        with contextlib.suppress(Exception):  # its sockets and I/O thread: a serving runner makes many
+            self.km.context.destroy(linger=0)
         shutil.rmtree(self.private, ignore_errors=True)
 
 

@@ -497,7 +497,7 @@ def _run_served(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_
     tail = server.stderr_tail() if not done else ""
     _release(server, cmd, env, healthy=done)
     cells, extra, forged = _parse(b"".join(lines), nonce)
-    if waited and ended and not lines and not _STOPPING.is_set():  # it died before it read this request: ran nothing of it
+    if waited and ended and not lines and not _STOPPING.is_set():  # it died before reading this request
         return _run_fresh(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env)
     if not problem and extra.get("fatal"):
         problem = f"the notebook could not run: {extra['fatal']}"

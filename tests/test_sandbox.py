@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -202,3 +203,24 @@ def test_an_unused_runner_leaves_when_its_stdin_closes():
     alive = psutil.wait_procs(kernel, timeout=10)[1]
     assert not alive, f"left running: {alive}"
     runner.discard()
+
+
+def test_a_serving_runner_does_not_grow_with_the_runs_it_serves():
+    """Each run's kernel, sockets and threads are gone before the next: a runner that serves 50
+    notebooks holds what it held after the first."""
+    require_bwrap()
+    cmd = sandbox._runner_command(2048, (), True)
+    server = sandbox._Server(cmd, sandbox.kernel_env())
+    held = []
+    try:
+        for index in range(4):
+            server.send(json.dumps({"nonce": "n", "notebook": _notebook(f"{index}")}).encode() + b"\n")
+            records = []
+            while not records or not records[-1].get("done"):
+                records.append(json.loads(server.lines.get(timeout=60)))
+            assert {"finished": True, "nonce": "n"} in records
+            process = psutil.Process(server.proc.pid)
+            held.append((process.num_threads(), process.num_fds()))
+    finally:
+        server.discard()
+    assert held[-1] == held[0], f"threads and file descriptors after each run: {held}"
