@@ -64,7 +64,7 @@ def run_progress(workspace: Path, *, jobs: int, cell_timeout: int, total_timeout
             console.print("[yellow]note:[/yellow] bubblewrap is not installed, so your notebooks run without the "
                           "grading sandbox (fine for checking your own work; instructors grade with it).")
         with console.status(f"Checking {len(todo)} started notebook(s)…"), ThreadPoolExecutor(max(1, jobs)) as pool, \
-                sandbox.prestarted(jobs if len(todo) > jobs else 0):
+                sandbox.prestarted(jobs, runs=len(todo)):
             for ex, row in pool.map(check_one, todo):
                 rows[ex.key] = row
 

@@ -32,6 +32,8 @@ from pathlib import Path
 import psutil
 from nbformat import NotebookNode
 
+from .runner import MAX_RUNS  # runner.py imports nothing of ours at import time
+
 # What a kernel may see of the grader's environment: the rest (API keys, tokens, DATABASE_URL,
 # the instructor's COURSE_LLM_* settings) never reaches a notebook.
 ENV_ALLOWED = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
@@ -287,6 +289,19 @@ def _stop(proc: subprocess.Popen, graceful: bool) -> None:
 _SPARES: dict[tuple, list[_Runner]] = {}  # runners started ahead of need, by command and environment
 _SPARE_COUNT = 0  # how many to keep ready per command: set by prestarted()
 _SPARE_LOCK = threading.Lock()
+_RUNS_LEFT: list[int | None] = [None]  # runs not yet started, when the caller said (prestarted(runs=))
+
+
+def _count_a_run() -> None:
+    """One of the announced runs starts now. (Caller holds _SPARE_LOCK.)"""
+    if _RUNS_LEFT[0] is not None:
+        _RUNS_LEFT[0] = max(0, _RUNS_LEFT[0] - 1)
+
+
+def _spares_wanted() -> int:
+    """How many idle runners to keep: one per job, no more than the runs still to come."""
+    left = _RUNS_LEFT[0]
+    return _SPARE_COUNT if left is None else min(_SPARE_COUNT, left)
 
 
 def _launch(cmd: list[str], env: dict[str, str]) -> _Runner:
@@ -298,22 +313,32 @@ def _launch(cmd: list[str], env: dict[str, str]) -> _Runner:
     return _Runner(proc, folder)
 
 
+def _pool_key(cmd: list[str], env: dict[str, str]) -> tuple:
+    """Runners started with the same command line and environment can serve each other's runs."""
+    return tuple(cmd), tuple(sorted(env.items()))
+
+
+def _take_waiting(waiting: list):  # noqa: ANN202 - a _Runner or a _Server
+    """The runner that has waited longest and is still alive (dead ones are discarded), or None.
+    The caller holds _SPARE_LOCK."""
+    while waiting:
+        candidate = waiting.pop(0)
+        if candidate.proc.poll() is None:
+            return candidate
+        candidate.discard()
+    return None
+
+
 def _runner_for(cmd: list[str], env: dict[str, str]) -> tuple[_Runner, bool]:
     """A runner for this command: a spare whose kernel is already up if there is one (then another
     spare starts in its place), else a new one; and whether it is a spare."""
-    key = (tuple(cmd), tuple(sorted(env.items())))
     with _SPARE_LOCK:
         if not _SPARE_COUNT:
             return _launch(cmd, env), False
-        spares = _SPARES.setdefault(key, [])
-        runner = None
-        while spares and runner is None:
-            candidate = spares.pop(0)
-            if candidate.proc.poll() is None:
-                runner = candidate
-            else:
-                candidate.discard()
-        while len(spares) < _SPARE_COUNT:
+        spares = _SPARES.setdefault(_pool_key(cmd, env), [])
+        runner = _take_waiting(spares)
+        _count_a_run()
+        while len(spares) < _spares_wanted():
             spares.append(_launch(cmd, env))
     return (runner, True) if runner else (_launch(cmd, env), False)
 
@@ -358,7 +383,7 @@ def prestarted(count: int, *, memory_mb: int | None = None, hide: tuple[Path, ..
         _RUNS_LEFT[0] = runs
         if count and memory_mb is not None and bwrap_works():
             cmd, env = _runner_command(memory_mb, hide, True), kernel_env()
-            idle = _SERVERS.setdefault((tuple(cmd), tuple(sorted(env.items()))), [])
+            idle = _SERVERS.setdefault(_pool_key(cmd, env), [])
             while len(idle) < _spares_wanted():
                 idle.append(_Server(cmd, env))
     try:
@@ -419,33 +444,16 @@ class _Server:
 
 _SERVERS: dict[tuple, list[_Server]] = {}  # idle serving runners, longest idle first
 _BUSY: set[_Server] = set()
-_RUNS_LEFT: list[int | None] = [None]  # runs not yet started, when the caller said (prestarted(runs=))
-
-
-def _spares_wanted() -> int:
-    """How many idle runners to keep: one per job, no more than the runs still to come."""
-    left = _RUNS_LEFT[0]
-    return _SPARE_COUNT if left is None else min(_SPARE_COUNT, left)
-
-
 def _server_for(cmd: list[str], env: dict[str, str]) -> tuple[_Server, bool]:
     """The serving runner that has waited longest (its kernel is surely up), and another started
     to wait in its place; and whether it was waiting (False: started now)."""
-    key = (tuple(cmd), tuple(sorted(env.items())))
     with _SPARE_LOCK:
-        idle = _SERVERS.setdefault(key, [])
-        server = None
-        while idle and server is None:
-            candidate = idle.pop(0)
-            if candidate.proc.poll() is None:
-                server = candidate
-            else:
-                candidate.discard()
+        idle = _SERVERS.setdefault(_pool_key(cmd, env), [])
+        server = _take_waiting(idle)
         waited = server is not None
         if server is None:
             server = _Server(cmd, env)
-        if _RUNS_LEFT[0] is not None:
-            _RUNS_LEFT[0] = max(0, _RUNS_LEFT[0] - 1)
+        _count_a_run()
         while len(idle) < _spares_wanted():
             idle.append(_Server(cmd, env))
         _BUSY.add(server)
@@ -453,11 +461,9 @@ def _server_for(cmd: list[str], env: dict[str, str]) -> tuple[_Server, bool]:
 
 
 def _release(server: _Server, cmd: list[str], env: dict[str, str], healthy: bool) -> None:
-    from .runner import MAX_RUNS
-
     with _SPARE_LOCK:
         _BUSY.discard(server)
-        idle = _SERVERS.setdefault((tuple(cmd), tuple(sorted(env.items()))), [])
+        idle = _SERVERS.setdefault(_pool_key(cmd, env), [])
         wanted = healthy and server.runs < MAX_RUNS and server.proc.poll() is None
         keep = wanted and (_RUNS_LEFT[0] is None or len(idle) < _RUNS_LEFT[0])
         if keep:
@@ -499,16 +505,7 @@ def _run_served(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_
     cells, extra, forged = _parse(b"".join(lines), nonce)
     if waited and ended and not lines and not _STOPPING.is_set():  # it died before reading this request
         return _run_fresh(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env)
-    if not problem and extra.get("fatal"):
-        problem = f"the notebook could not run: {extra['fatal']}"
-    elif not problem and not extra.get("finished"):
-        if any(c.status == "dead" for c in cells.values()):
-            problem = "the Python kernel crashed or exited (os._exit, a segfault, or out of memory)"
-        else:
-            problem = "the grader's runner stopped unexpectedly" + (f": {tail}" if tail else "")
-    return RunResult(cells=cells, finished=bool(extra.get("finished")), problem=problem,
-                     seconds=time.monotonic() - start, sandboxed=bool(extra.get("sandboxed")),
-                     forged_lines=forged)
+    return _result(cells, extra, forged, problem, tail, start)
 
 
 def _run_fresh(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
@@ -526,11 +523,11 @@ def _runner_command(memory_mb: int, hide: tuple[Path, ...], sandboxed: bool) -> 
 
 def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int, hide: tuple[Path, ...],
          sandboxed: bool, env: dict[str, str], spares: bool = True) -> RunResult:
-    nonce = secrets.token_hex(16)
     cmd = _runner_command(memory_mb, hide, sandboxed)
     if spares and sandboxed and _SPARE_COUNT:
         return _run_served(nb, cell_timeout, total_timeout, memory_mb, hide, sandboxed, env, cmd)
     start = time.monotonic()
+    nonce = secrets.token_hex(16)
     request = json.dumps({"nonce": nonce, "notebook": nb, "cell_timeout": cell_timeout}).encode("utf-8")
     runner, spare = _runner_for(cmd, env) if spares else (_launch(cmd, env), False)
     if spare and runner.proc.poll() is not None:  # the spare died since it was checked
@@ -561,14 +558,20 @@ def _run(nb: NotebookNode, cell_timeout: int, total_timeout: int, memory_mb: int
             _kill_tree(extra["kernel_pid"])  # anything the notebook left running
     finally:
         shutil.rmtree(runner.folder, ignore_errors=True)
+    tail = (stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
+    return _result(cells, extra, forged, problem, tail, start)
+
+
+def _result(cells: dict[int, CellOutcome], extra: dict, forged: int, problem: str, stderr_tail: str,
+            start: float) -> RunResult:
+    """The run's result from the runner's records: `problem` (a timeout) or why it ended early."""
     if not problem and extra.get("fatal"):
         problem = f"the notebook could not run: {extra['fatal']}"
     elif not problem and not extra.get("finished"):
         if any(c.status == "dead" for c in cells.values()):
             problem = "the Python kernel crashed or exited (os._exit, a segfault, or out of memory)"
         else:
-            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-            problem = "the grader's runner stopped unexpectedly" + (f": {tail[0]}" if tail else "")
+            problem = "the grader's runner stopped unexpectedly" + (f": {stderr_tail}" if stderr_tail else "")
     return RunResult(cells=cells, finished=bool(extra.get("finished")), problem=problem,
                      seconds=time.monotonic() - start, sandboxed=bool(extra.get("sandboxed")),
                      forged_lines=forged)

@@ -151,27 +151,32 @@ def _runner_processes() -> list[psutil.Process]:
             if "autograder.runner" in " ".join(p.cmdline())]
 
 
-def test_a_prestarted_runner_runs_one_notebook_in_a_fresh_kernel():
+# Sandboxed, the spares are serving runners; without the sandbox, one-shot runners.
+KINDS_OF_SPARE = pytest.mark.parametrize("sandboxed", [None, False], ids=["sandbox-if-any", "no-sandbox"])
+
+
+@KINDS_OF_SPARE
+def test_a_prestarted_runner_runs_one_notebook_in_a_fresh_kernel(sandboxed):
     """Spares only start early: each still runs one notebook in a kernel nothing else has used,
     with the same outcomes and limits as a runner started on demand."""
     leak = _notebook("import builtins\nassert not hasattr(builtins, 'course_left_over')\n"
                      "builtins.course_left_over = 1\n"
                      "import subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)",
                      "1/0", "while True: pass")
-    cold = sandbox.run(leak, cell_timeout=2)
+    cold = sandbox.run(leak, cell_timeout=2, sandbox=sandboxed)
     with sandbox.prestarted(1):
-        warm = [sandbox.run(leak, cell_timeout=2) for _ in range(2)]
+        warm = [sandbox.run(leak, cell_timeout=2, sandbox=sandboxed) for _ in range(2)]
         runners = len(_runner_processes())
-        warm += [sandbox.run(leak, cell_timeout=2) for _ in range(2)]
+        warm += [sandbox.run(leak, cell_timeout=2, sandbox=sandboxed) for _ in range(2)]
         assert 1 <= len(_runner_processes()) <= runners <= 2, "a spare or two wait; more runs start no more"
         sleeping = [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", "300"]]
         assert not sleeping, "what a notebook started is killed when its run ends"
-        other = sandbox.run(_notebook("1"), cell_timeout=2, memory_mb=2048)  # other limits: its own runner
+        other = sandbox.run(_notebook("1"), cell_timeout=2, memory_mb=2048, sandbox=sandboxed)  # its own runner
     for result in (cold, *warm):
         assert [c.status for c in result.cells.values()] == ["ok", "error", "error"]
         assert result.cells[1].ename == "ZeroDivisionError"
         assert result.cells[2].ename == "Timeout" and "2 s" in result.cells[2].evalue
-        assert result.finished and result.sandboxed == sandbox.bwrap_works()
+        assert result.finished and result.sandboxed == (sandbox.bwrap_works() if sandboxed is None else False)
     assert other.cells[0].status == "ok"
     deadline = time.monotonic() + 10
     while _runner_processes() and time.monotonic() < deadline:
@@ -179,12 +184,13 @@ def test_a_prestarted_runner_runs_one_notebook_in_a_fresh_kernel():
     assert not _runner_processes(), "the spares stop when the block ends"
 
 
-def test_a_spare_that_died_is_replaced(tmp_path):
+@KINDS_OF_SPARE
+def test_a_spare_that_died_is_replaced(sandboxed):
     with sandbox.prestarted(1):
-        assert sandbox.run(_notebook("1")).finished
+        assert sandbox.run(_notebook("1"), sandbox=sandboxed).finished
         for proc in _runner_processes():
             proc.kill()
-        result = sandbox.run(_notebook("2"))
+        result = sandbox.run(_notebook("2"), sandbox=sandboxed)
     assert result.finished and not result.problem
     assert not _runner_processes()
 
