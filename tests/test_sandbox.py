@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -151,6 +153,15 @@ def _runner_processes() -> list[psutil.Process]:
             if "autograder.runner" in " ".join(p.cmdline())]
 
 
+def _lineage(proc: psutil.Process) -> str:
+    """A process and its parents, for a failure message: where a process that outlived its run hangs."""
+    chain = []
+    with contextlib.suppress(psutil.Error):
+        for p in [proc, *proc.parents()]:
+            chain.append(f"{p.pid} {p.status()} {' '.join(p.cmdline())[:60]}")
+    return " <- ".join(chain)
+
+
 # Sandboxed, the spares are serving runners; without the sandbox, one-shot runners.
 KINDS_OF_SPARE = pytest.mark.parametrize("sandboxed", [None, False], ids=["sandbox-if-any", "no-sandbox"])
 
@@ -159,9 +170,12 @@ KINDS_OF_SPARE = pytest.mark.parametrize("sandboxed", [None, False], ids=["sandb
 def test_a_prestarted_runner_runs_one_notebook_in_a_fresh_kernel(sandboxed):
     """Spares only start early: each still runs one notebook in a kernel nothing else has used,
     with the same outcomes and limits as a runner started on demand."""
+    # The process the notebook leaves behind carries this test's own mark, so that a `sleep 300`
+    # from another checkout's tests running on the same machine is not mistaken for ours.
+    mark = f"{secrets.randbelow(10**6) / 10**9:.9f}"  # `sleep 300 0.000xxxxxx` sleeps 300 s
     leak = _notebook("import builtins\nassert not hasattr(builtins, 'course_left_over')\n"
                      "builtins.course_left_over = 1\n"
-                     "import subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)",
+                     f"import subprocess\nsubprocess.Popen(['sleep', '300', '{mark}'], start_new_session=True)",
                      "1/0", "while True: pass")
     cold = sandbox.run(leak, cell_timeout=2, sandbox=sandboxed)
     with sandbox.prestarted(1):
@@ -169,8 +183,9 @@ def test_a_prestarted_runner_runs_one_notebook_in_a_fresh_kernel(sandboxed):
         runners = len(_runner_processes())
         warm += [sandbox.run(leak, cell_timeout=2, sandbox=sandboxed) for _ in range(2)]
         assert 1 <= len(_runner_processes()) <= runners <= 2, "a spare or two wait; more runs start no more"
-        sleeping = [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", "300"]]
-        assert not sleeping, "what a notebook started is killed when its run ends"
+        sleeping = [_lineage(p) for p in psutil.process_iter(["cmdline"])
+                    if p.info["cmdline"] == ["sleep", "300", mark]]
+        assert not sleeping, f"what a notebook started is killed when its run ends: {sleeping}"
         other = sandbox.run(_notebook("1"), cell_timeout=2, memory_mb=2048, sandbox=sandboxed)  # its own runner
     for result in (cold, *warm):
         assert [c.status for c in result.cells.values()] == ["ok", "error", "error"]
