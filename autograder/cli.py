@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only what the changes since REF touch (default HEAD: uncommitted work)")
     p.add_argument("--shard", metavar="K/N", help="run shard K of N (a CI matrix), balanced by recorded durations")
     p.add_argument("--fresh", action="store_true", help="ignore the run cache (.course-cache/runs): run everything")
+    p.add_argument("--mutants", action="store_true",
+                   help="grade mutants of every answer (not the capstone): how strong the tests are (see MUTATION.md)")
     p.add_argument("-j", "--jobs", type=int, help="notebooks run at once (default: CPUs, as memory allows)")
     _add_timeouts(p, cell=60, total=180)
     return parser
@@ -142,6 +144,13 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
                       f"nbgrader generate_assignment {written[0].parent.name}  (see {args.dir / 'README.md'})",
                       highlight=False)
         return 0
+    if args.command == "verify" and args.mutants:
+        from . import mutants
+
+        if args.shard:
+            raise CourseError("--mutants takes --only or --changed, not --shard")
+        return mutants.run(only=args.only, changed=args.changed, jobs=args.jobs, cell_timeout=args.cell_timeout,
+                           memory_mb=args.memory_mb, console=console, fresh=args.fresh)
     if args.command == "verify":
         from . import verify
 
