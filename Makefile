@@ -32,7 +32,12 @@ test: install
 	  echo; echo "== course verify (waiting for it to finish) =="; \
 	  wait $$verify; verified=$$?; cat $(VERIFY_LOG); \
 	  test $$tests -eq 0 && test $$verified -eq 0 || { echo "make test: pytest exit $$tests, course verify exit $$verified"; exit 1; }
+	$(BIN)/course verify --mutants --changed $(MUTANTS_BASE)
 	$(BIN)/course book --no-execute
+
+# Mutants of the exercises this branch changed (none on main itself: the full pass is
+# `course verify --mutants`, and tests/test_mutants.py checks its results are current).
+MUTANTS_BASE := $(shell git rev-parse --verify -q origin/main >/dev/null 2>&1 && echo origin/main || echo HEAD)
 
 install: $(STAMP)
 

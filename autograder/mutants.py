@@ -21,10 +21,15 @@ up to that cell, then, for each mutant, forks the kernel: the child runs the mut
 the answer and the cells after it up to the last test of the cell's tasks, and reports which
 tests failed. So a mutant costs its own cells, not the whole notebook, and every mutant starts
 from the same state. A first fork runs the unchanged answer (the control): where it does not
-pass, that cell's mutants are not measured and the report says so. A mutant is *equivalent* (not
-counted) when it passed and every function the answer cell defines returned the same values, and
-left its arguments the same, on every call the tests made: on the tests' own inputs it cannot be
-told apart. That is a weaker claim than "equivalent on all inputs": the report lists them too.
+pass, that cell's mutants are not measured and the report says so.
+
+A mutant is *equivalent* (not counted) only when all three hold: the tests ran the line it
+changes (the control traces the answer cell's lines); every function the answer cell defines
+returned the same values, and left its arguments the same, on every call the tests made; and the
+same on perturbed copies of those calls (each argument nudged: numbers by one, strings with
+whitespace, a tab, upper case, Korean text, sequences emptied, reversed or with a duplicate; or
+one number set equal to another, where boundaries hide). Without the probes, a boundary the
+tests never reach would pass for an equivalence. Everything else that passes is a survivor.
 """
 
 from __future__ import annotations
@@ -50,7 +55,12 @@ FLOOR = 0.8  # each task kills at least this share of its non-equivalent mutants
 SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION", re.M | re.S)
 KERNEL_CODE = Path(__file__).with_name("mutant_kernel.py").read_text(encoding="utf-8")
 SWAP_CALLS = {"min": "max", "max": "min", "any": "all", "all": "any", "floor": "ceil", "ceil": "floor",
-              "argmin": "argmax", "argmax": "argmin", "nsmallest": "nlargest", "nlargest": "nsmallest"}
+              "argmin": "argmax", "argmax": "argmin", "nsmallest": "nlargest", "nlargest": "nsmallest",
+              # NaN-aware reductions -> the plain ones, which a NaN turns into NaN
+              "nanmean": "mean", "nansum": "sum", "nanmax": "max", "nanmin": "min", "nanmedian": "median",
+              "nanpercentile": "percentile", "nanquantile": "quantile", "nanstd": "std"}
+DROPPABLE_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "contiguous", "copy", "clone",
+                     "detach", "dropna", "drop_duplicates", "reset_index"}
 COMPARE_SWAPS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
                  ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
 BINOP_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
@@ -142,6 +152,8 @@ class _Sites(ast.NodeVisitor):
             self.add(f"{node.value!r} -> {node.value + 1!r}", lambda n: setattr(n, "value", n.value + 1))
             if node.value not in (0, 1):
                 self.add(f"{node.value!r} -> {node.value - 1!r}", lambda n: setattr(n, "value", n.value - 1))
+        elif isinstance(node, ast.Lambda) and isinstance(node.body, ast.Tuple) and len(node.body.elts) >= 2:
+            self.add("tie-breaker dropped", lambda n: setattr(n, "body", n.body.elts[0]))  # key=lambda p: (s, -i)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             self.add("not x -> x", "unwrap-not")
         elif isinstance(node, ast.Slice):
@@ -188,6 +200,17 @@ class _Sites(ast.NodeVisitor):
         if short in ("sorted", "sort", "sort_values", "topk"):
             keyword = "largest" if short == "topk" else "ascending" if short == "sort_values" else "reverse"
             self.add(f"{short}(): order reversed", lambda n, keyword=keyword: _flip_keyword(n, keyword))
+        for i, kw in enumerate(node.keywords):  # a forgotten argument: temperature, dtype, kind="stable"
+            if kw.arg is not None:
+                self.add(f"{kw.arg}= dropped", lambda n, i=i: n.keywords.pop(i))
+        if isinstance(node.func, ast.Attribute) and not node.args and not node.keywords:
+            if node.func.attr in DROPPABLE_METHODS:  # x.strip() -> x: whitespace, case, a copy, contiguity
+                self.add(f".{node.func.attr}() dropped", lambda n: setattr(n, "func", ast.Attribute(
+                    n.func.value, "__self_mutant__", ast.Load())))
+            if node.func.attr == "split":
+                self.add("split() -> split(' ')", lambda n: n.args.append(ast.Constant(" ")))
+        if short == "normalize" and len(node.args) == 2:  # unicodedata.normalize("NFC", x) -> x
+            self.add("normalize(form, x) -> x", "unwrap-call-last")
 
 
 KEEP_CALLS = {"len", "range", "print", "str", "int", "float", "bool", "repr", "type", "isinstance", "enumerate",
@@ -275,12 +298,16 @@ def _replacement(node: ast.AST, change) -> str:  # noqa: ANN001
         new = new.operand
     elif change == "unwrap-call":
         new = new.args[0]
+    elif change == "unwrap-call-last":
+        new = new.args[-1]
     elif change == "unwrap-with":
         new = new.body
     elif change in ("continue", "break"):
         new = ast.Continue() if change == "continue" else ast.Break()
     else:
         change(new)
+    if isinstance(new, ast.Call) and isinstance(new.func, ast.Attribute) and new.func.attr == "__self_mutant__":
+        new = new.func.value  # a dropped method call: only its receiver is left
     if isinstance(new, list):
         text = "\n".join(ast.unparse(ast.fix_missing_locations(n)) for n in new)
     else:
@@ -322,17 +349,18 @@ def mutate(answer: str, source: str) -> list[Mutant]:
         return []
     finder = _Sites(lines)
     finder.visit(tree)
-    mutants, seen = [], {source}
+    mutants, seen = [], {ast.dump(tree)}
     for node, label, change in finder.sites:
         try:
             text = _replacement(node, change)
             mutated = _splice(source, node, text)
+            same_as = ast.dump(ast.parse(mutated))  # two operators can make the same program
             compile(mutated, "<mutant>", "exec")
         except (SyntaxError, ValueError, TypeError, AttributeError, IndexError):
             continue
-        if mutated in seen:
+        if same_as in seen:
             continue
-        seen.add(mutated)
+        seen.add(same_as)
         last = node.lineno + text.count("\n")
         mutants.append(Mutant(answer, label, node.lineno, mutated, source, last))
     return _spread(mutants, MAX_PER_CELL)
@@ -457,7 +485,10 @@ def read_outcomes(plan: CellPlan, cells: dict[int, object], problem: str) -> lis
         except ValueError:
             outcomes.append(Outcome(mutant, "unmeasured", detail=cell.evalue))
             continue
-        passed = {task: bool(result.get("tasks", {}).get(task)) for task in plan.tasks}
+        if not result.get("tasks"):  # no verdict from the tests: it timed out or crashed the kernel
+            outcomes.append(Outcome(mutant, "killed", {}, result.get("why", "")))
+            continue
+        passed = {task: bool(result["tasks"].get(task)) for task in plan.tasks}
         if not all(passed.values()):
             verdict = "killed"
         elif result.get("same"):
@@ -549,7 +580,7 @@ def run(*, only: str | None, changed: str | None, jobs: int, cell_timeout: int, 
     exercises = [e for e in all_exercises() if not e.name.startswith("capstone-")
                  and (not only or e.module.startswith(only) or e.name == only)]
     if changed is not None:
-        exercises, _, why = verify.changed_selection(changed, exercises, [])
+        exercises, why = changed_exercises(verify.changed_files(changed), exercises)
         console.print(f"--changed {changed}: {why}; {len(exercises)} exercise(s)", highlight=False)
         if not exercises:
             console.print("[green]No exercise changed: no mutants to run.[/green]")
@@ -608,6 +639,8 @@ def run(*, only: str | None, changed: str | None, jobs: int, cell_timeout: int, 
             "equivalent": {o.mutant.id: {"operator": o.mutant.operator, "diff": o.mutant.diff()}
                            for o in by_id.values() if o.verdict == "equivalent"},
             "unmeasured": {o.mutant.id: o.detail for o in by_id.values() if o.verdict == "unmeasured"},
+            # killed with no test verdict: the mutant looped past the time limit or killed the kernel
+            "killed_by_limit": {o.mutant.id: o.detail for o in by_id.values() if o.verdict == "killed" and not o.tasks},
             "stale_accepted": stale}
         for row in rows:
             table_rows.append((exercise, row))
@@ -626,6 +659,20 @@ def run(*, only: str | None, changed: str | None, jobs: int, cell_timeout: int, 
         return 1
     console.print(f"[green]Every task kills at least {FLOOR:.0%} of its mutants or accepts its survivors.[/green]")
     return 0
+
+
+MACHINERY = ("autograder/mutants.py", "autograder/mutant_kernel.py")
+
+
+def changed_exercises(files: list[str], exercises: list[Exercise]) -> tuple[list[Exercise], str]:
+    """What a diff touches, for mutants: what `fingerprint` reads. An exercise's source or accepted
+    survivors -> that exercise; the mutation machinery -> every exercise. (The rest of the grader
+    decides how a notebook runs, not which mistakes its tests catch: `course verify` covers it.)"""
+    if any(f in MACHINERY for f in files):
+        return exercises, "the mutation machinery changed: every exercise"
+    names = {Path(f).name.split(".")[0] for f in files if f.startswith("solutions/") and
+             (f.endswith(".md") or f.endswith(".survivors.txt"))}
+    return [e for e in exercises if e.name in names], f"{len(files)} changed file(s)"
 
 
 def _print_table(table_rows, stored, console) -> None:  # noqa: ANN001

@@ -196,3 +196,31 @@ def test_every_accepted_survivor_says_why(path):
         if line.strip() and not line.startswith("#"):
             ident, _, why = line.partition(" ")
             assert ":" in ident and len(why.strip()) >= 10, f"{path.name}: {line!r} needs an id and a reason"
+
+
+def test_changed_picks_the_exercises_whose_mutation_results_a_diff_can_change():
+    exercises = all_exercises()
+    picked, _ = mutants.changed_exercises(["solutions/01-cs-basics/cs-sql.md", "README.md"], exercises)
+    assert [e.name for e in picked] == ["cs-sql"]
+    picked, _ = mutants.changed_exercises(["solutions/02-ml/ml-numpy.survivors.txt"], exercises)
+    assert [e.name for e in picked] == ["ml-numpy"]
+    assert mutants.changed_exercises(["autograder/sandbox.py", "solutions/02-ml/ml-numpy.wrong.py"], exercises)[0] == []
+    assert mutants.changed_exercises(["autograder/mutant_kernel.py"], exercises)[0] == exercises
+
+
+def test_the_mistakes_review_found_have_operators_too():
+    """Ties broken by luck, forgotten arguments, NaN, whitespace, Unicode forms, aliasing."""
+    ops = _operators("def f(rows, text, model):\n",
+                     "    order = sorted(rows, key=lambda r: (-r[1], r[0]))\n"
+                     "    idx = np.argsort(-np.asarray([r[1] for r in rows]), kind='stable')\n"
+                     "    reply = model.generate(text.strip(), temperature=0.0, max_tokens=64)\n"
+                     "    words = unicodedata.normalize('NFC', text).split()\n"
+                     "    mean = np.nanmean([r[1] for r in rows])\n"
+                     "    return order, idx, reply, words, mean, list(rows).copy()\n")
+    for expected in ("tie-breaker dropped", "kind= dropped", "temperature= dropped", "max_tokens= dropped",
+                     ".strip() dropped", "normalize(form, x) -> x", "split() -> split(' ')", "nanmean -> mean",
+                     ".copy() dropped"):
+        assert expected in ops, (expected, ops)
+    made = {m.operator: m for m in mutants.mutate("x_impl", "def g(t):\n    ### BEGIN SOLUTION\n"
+                                                  "    return t.strip().lower()\n    ### END SOLUTION\n")}
+    assert "return t.lower()" in made[".strip() dropped"].source
