@@ -395,6 +395,24 @@ def prestarted(count: int, *, memory_mb: int | None = None, hide: tuple[Path, ..
         close_spares()
 
 
+@contextlib.contextmanager
+def job_pool(jobs: int, **prestart):  # noqa: ANN003, ANN201 - prestarted()'s keywords
+    """A pool of `jobs` threads that run notebooks, inside prestarted(jobs, **prestart). On Ctrl-C
+    nothing queued starts and the kernels running now are killed; the pool never waits for them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        with prestarted(jobs, **prestart):
+            yield pool
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        kill_all()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 class _Server:
     """A runner in --serve mode: one notebook per request line, each in a new kernel and sandbox
     that it starts before the request comes (runner.serve). Used within prestarted() when the

@@ -13,7 +13,6 @@ import json
 import re
 import subprocess
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,17 +259,9 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
     if not sandbox.bwrap_works():
         console.print("[yellow]note:[/yellow] bubblewrap is not installed: notebooks run without the grading "
                       "sandbox (install the `bubblewrap` package to verify as CI does).")
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    try:
-        with sandbox.prestarted(jobs):  # each job's next kernel starts while its current notebook runs
-            reports, lesson_verdicts = _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout,
-                                                memory_mb, cache)
-    except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
-        sandbox.kill_all()
-        raise
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    with sandbox.job_pool(jobs) as pool:  # each job's next kernel starts while its current notebook runs
+        reports, lesson_verdicts = _run_all(runs, pages, pool, columns, console, cell_timeout, total_timeout,
+                                            memory_mb, cache)
     for v in verdicts:
         if v.runs:
             judge_exercise(v, {name: reports[(v.exercise.key, name)] for name in v.runs})
