@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--changed", nargs="?", const="HEAD", metavar="REF",
                    help="only what the changes since REF touch (default HEAD: uncommitted work)")
     p.add_argument("--shard", metavar="K/N", help="run shard K of N (a CI matrix), balanced by recorded durations")
-    p.add_argument("--fresh", action="store_true", help="ignore the run cache (.course-cache/runs): run everything")
+    p.add_argument("--fresh", action="store_true", help="run everything again, not reusing the run cache (.course-cache/runs); the new results are stored")
     p.add_argument("--mutants", action="store_true",
                    help="grade mutants of every answer (not the capstone): how strong the tests are (see MUTATION.md)")
     p.add_argument("-j", "--jobs", type=int, help="notebooks run at once (default: CPUs, as memory allows)")

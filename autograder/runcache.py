@@ -117,10 +117,11 @@ def key(nb: NotebookNode, *, cell_timeout: int, total_timeout: int, memory_mb: i
 class RunCache:
     """Run results by key, one JSON file each, under `folder` (default: .course-cache/runs)."""
 
-    def __init__(self, folder: Path | None = None):
+    def __init__(self, folder: Path | None = None, *, read: bool = True):
         if folder is None:
             folder = os.environ.get("COURSE_RUN_CACHE") or _root() / CACHE_DIR
         self.folder = Path(folder)
+        self.read = read  # False (`--fresh`): every run happens again, and its result is stored
         self.hits = 0
         self.misses = 0
 
@@ -132,6 +133,9 @@ class RunCache:
         from .sandbox import CellOutcome, RunResult
 
         path = self._path(k)
+        if not self.read:
+            self.misses += 1
+            return None
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
             if record.get("format") != FORMAT or record.get("key") != k:

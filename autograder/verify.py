@@ -252,7 +252,7 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
 
     verdicts = [plan_exercise(e) for e in exercises]
     runs = [(v, name, nb) for v in verdicts for name, nb in v.runs.items()]
-    cache = None if fresh else runcache.RunCache()
+    cache = runcache.RunCache(read=not fresh)  # --fresh: run all, store anew
     reports: dict[tuple[str, str], grading.Report] = {}
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     # One pool for every notebook run (three per exercise, one per lesson): `jobs` kernels at a time.

@@ -33,6 +33,17 @@ def test_a_run_is_stored_then_reused_and_counted(tmp_path):
     assert (cache.hits, cache.misses) == (1, 1)
 
 
+def test_fresh_runs_again_and_stores_what_it_ran(tmp_path):
+    nb = notebook("x = 1 + 1")
+    sandbox.run(nb, cell_timeout=30, total_timeout=120, sandbox=False, cache=runcache.RunCache(tmp_path))
+    fresh = runcache.RunCache(tmp_path, read=False)
+    again = sandbox.run(nb, cell_timeout=30, total_timeout=120, sandbox=False, cache=fresh)
+    assert not again.cached and (fresh.hits, fresh.misses) == (0, 1), "--fresh reuses nothing"
+    warm = runcache.RunCache(tmp_path)
+    assert sandbox.run(nb, cell_timeout=30, total_timeout=120, sandbox=False, cache=warm).cached
+    assert warm.hits == 1, "... and the next plain run reuses what --fresh stored"
+
+
 def test_each_kind_of_change_is_a_miss(monkeypatch):
     nb = notebook("x = 1")
     base = key(nb)
