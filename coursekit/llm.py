@@ -7,6 +7,8 @@ Three backends share it, so lessons and exercises never depend on where a model 
   (about 20 s) and saves a plain copy in the course cache; later loads take well under a second.
 - `ScriptedChatModel`: a deterministic test double that answers from a script. Graded tests use
   it to check your parsing, retries and accounting without depending on what a model says.
+  `RecordingChatModel` wraps any backend and records the options each call passed
+  (`temperature`, `max_tokens`, ...), which the replies alone do not show.
 - `OpenAICompatibleChatModel`: any server speaking the OpenAI chat-completions API (Ollama,
   vLLM, llama.cpp's server, a hosted API). Off unless you configure it.
 
@@ -239,6 +241,27 @@ class ScriptedChatModel:
             text = " ".join(words)
         return Completion(text=text, prompt_tokens=self.count_tokens(messages), completion_tokens=len(words),
                           latency_s=self.latency_s, model=self.name)
+
+
+class RecordingChatModel:
+    """Wraps a chat model and records the keyword arguments of every `complete` call, as passed.
+
+    A reply does not show whether the caller asked for `temperature=0` or the budget it meant,
+    and a hosted model's defaults differ from the test double's (often `temperature=1`). Tests
+    wrap a `ScriptedChatModel` in this to check what the caller sends: `options` holds one dict
+    a call, with only the options the caller gave.
+    """
+
+    def __init__(self, inner: ChatModel) -> None:
+        self.inner, self.name = inner, inner.name
+        self.options: list[dict] = []
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        return self.inner.count_tokens(messages)
+
+    def complete(self, messages: Sequence[Message], **options) -> Completion:  # noqa: ANN003
+        self.options.append(dict(options))
+        return self.inner.complete(messages, **options)
 
 
 # --- any OpenAI-compatible server ------------------------------------------------------------

@@ -43,6 +43,16 @@ def test_scripted_model_applies_budget_and_stop():
     assert model.complete(ASK, stop=["."]).text == "one two three four"
 
 
+def test_recording_model_records_the_options_each_call_passed():
+    model = llm.RecordingChatModel(llm.ScriptedChatModel(["one two three", "four"]))
+    assert model.complete(ASK, max_tokens=2, temperature=0).text == "one two"
+    assert model.complete(ASK).text == "four"
+    assert model.options == [{"max_tokens": 2, "temperature": 0}, {}], "only what the caller passed"
+    assert model.name == "scripted" and model.count_tokens(ASK) == model.inner.count_tokens(ASK)
+    with pytest.raises(TypeError):
+        model.complete(ASK, top_k=3)  # the inner model's signature still decides what is accepted
+
+
 @pytest.mark.parametrize("bad", [[], [{"role": "robot", "content": "hi"}], [{"role": "user", "content": 3}]])
 def test_bad_messages_are_rejected(bad):
     with pytest.raises(ValueError):

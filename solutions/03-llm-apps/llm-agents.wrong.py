@@ -100,3 +100,21 @@ def run_agent(model, question: str, registry: dict, max_steps: int = 5, timeout_
             return AgentResult("final", action.text, step, messages)
         messages.append(tool_message(run_tool(registry, action, timeout_s)))
     return AgentResult("max_steps", None, max_steps, messages)
+
+# %% run_agent_impl  (passes temperature=0 but forgets to plumb max_tokens through: every call gets the model's default budget of 128, not the caller's)
+def run_agent(model, question: str, registry: dict, max_steps: int = 5,
+              timeout_s: float = 2.0, max_tokens: int = 96) -> AgentResult:
+    messages = [{"role": "system", "content": system_prompt(registry)},
+                {"role": "user", "content": question}]
+    for step in range(1, max_steps + 1):
+        reply = model.complete(messages, temperature=0)
+        messages.append({"role": "assistant", "content": reply.text})
+        try:
+            action = parse_action(reply.text)
+        except ParseError as error:
+            messages.append(tool_message(Observation("parser", False, str(error))))
+            continue
+        if isinstance(action, FinalAnswer):
+            return AgentResult("final", action.text, step, messages)
+        messages.append(tool_message(run_tool(registry, action, timeout_s)))
+    return AgentResult("max_steps", None, max_steps, messages)

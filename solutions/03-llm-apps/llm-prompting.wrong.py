@@ -52,3 +52,22 @@ def evaluate_prompt(model, prompt: PromptTemplate, dataset: list[dict], labels: 
                      "predicted": predicted, "correct": predicted == item["label"],
                      "reply": reply.text, "prompt_tokens": reply.prompt_tokens})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+# %% evaluate_impl  (passes max_tokens but not temperature=0.0: the score then depends on the backend's default temperature, 1.0 on most hosted APIs, and changes from run to run)
+COLUMNS = ["name", "version", "expected", "predicted", "correct", "reply",
+           "prompt_tokens"]
+
+
+def evaluate_prompt(model, prompt: PromptTemplate, dataset: list[dict],
+                    labels: list[str], max_tokens: int = 16) -> pd.DataFrame:
+    rows = []
+    for item in dataset:
+        values = {key: value for key, value in item.items() if key != "label"}
+        messages = [{"role": "user", "content": render(prompt.text, **values)}]
+        reply = model.complete(messages, max_tokens=max_tokens)
+        predicted = parse_label(reply.text, labels)
+        rows.append({"name": prompt.name, "version": prompt.version,
+                     "expected": item["label"], "predicted": predicted,
+                     "correct": predicted == item["label"],
+                     "reply": reply.text, "prompt_tokens": reply.prompt_tokens})
+    return pd.DataFrame(rows, columns=COLUMNS)

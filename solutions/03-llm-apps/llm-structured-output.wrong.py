@@ -74,3 +74,18 @@ def constrained_choice(next_logits, labels: list[str], vocab: list[str]) -> str:
         if vocab[best] == EOS:
             return prefix
         prefix += vocab[best]
+
+# %% extract_ticket_impl  (passes max_attempts on but forgets max_tokens: structured_complete then uses its own default of 128 whatever the caller asked for)
+def extract_ticket(model, text: str, max_attempts: int = 3,
+                   max_tokens: int = 128) -> Extraction:
+    try:
+        ticket, attempts = structured_complete(model, ticket_messages(text), Ticket,
+                                               max_attempts)
+        needs_review = False
+    except StructuredOutputError as exc:
+        attempts = exc.attempts
+        summary = " ".join(text.split())[:120] or "(empty ticket)"
+        ticket = Ticket(category="other", priority=3, summary=summary)
+        needs_review = True
+    tokens = sum(a.prompt_tokens + a.completion_tokens for a in attempts)
+    return Extraction(ticket, needs_review, len(attempts), tokens)
