@@ -95,3 +95,25 @@ def render_citations(answer: Answer, sources: list[Source]) -> str:
         return answer.text
     text = answer.text + "".join(f" [{n}]" for n in answer.citations if n not in in_text)
     return text + "\n\nSources:\n" + "\n".join(f"[{n}] {by_number[n].title} ({by_number[n].chunk_id})" for n in cited)
+
+# %% extractive_impl  (filters the pieces with s.strip() but keeps them unstripped: a source that starts with spaces yields "  Keys rotate.")
+def split_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+def extractive_answer(question: str, sources: list[Source], k: int = 2, min_overlap: float = 0.5) -> Answer:
+    q = set(content_words(question))
+    if not q:
+        return Answer(IDK, [], abstained=True)
+    scored = []  # (score, source position, sentence position, sentence, number)
+    for i, source in enumerate(sources):
+        for j, sentence in enumerate(split_sentences(source.text)):
+            score = len(q & set(content_words(sentence))) / len(q)
+            if score >= min_overlap:
+                scored.append((-score, i, j, sentence, source.number))
+    if not scored:
+        return Answer(IDK, [], abstained=True)
+    best = sorted(scored)[:k]
+    text = " ".join(f"{sentence} [{number}]" for _, _, _, sentence, number in best)
+    citations = list(dict.fromkeys(number for *_, number in best))
+    return Answer(text, citations)

@@ -63,3 +63,36 @@ def unseen_text(text: str, tokenizer, limit: int = 256) -> str:
         return ""
     spans = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
     return text[spans[limit - 1][1]:]
+
+# %% recursive_impl  (splits a piece unless it is strictly shorter than max_chars: an exact fit is cut and its halves merge with the wrong neighbours)
+SEPARATORS = ("\n\n", "\n", ". ", " ")
+
+
+def recursive_spans(text: str, max_chars: int, separators=SEPARATORS) -> list[tuple[int, int]]:
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, got {max_chars}")
+    if not text:
+        return []
+
+    def pieces(start, end, seps):
+        if end - start < max_chars:
+            return [(start, end)]
+        for i, sep in enumerate(seps):
+            if sep not in text[start:end]:
+                continue
+            found, cut = [], start
+            while (at := text.find(sep, cut, end)) != -1:
+                found.extend(pieces(cut, at + len(sep), seps[i + 1:]))
+                cut = at + len(sep)
+            if cut < end:
+                found.extend(pieces(cut, end, seps[i + 1:]))
+            return found
+        return [(s, min(s + max_chars, end)) for s in range(start, end, max_chars)]
+
+    chunks = []
+    for start, end in pieces(0, len(text), tuple(separators)):
+        if chunks and end - chunks[-1][0] <= max_chars:
+            chunks[-1] = (chunks[-1][0], end)
+        else:
+            chunks.append((start, end))
+    return chunks

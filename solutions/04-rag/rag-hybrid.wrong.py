@@ -126,3 +126,32 @@ def minmax_fuse(score_maps: list[dict[str, float]], weights: list[float] | None 
             fused[doc_id] = fused.get(doc_id, 0.0) + weight * (value / high if high else 1.0)
     ordered = sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
     return ordered if top is None else ordered[:top]
+
+# %% bm25_impl  (np.argsort(-s) with its default kind: ties on a few documents keep their order by luck, on many they do not)
+class BM25:
+    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75):
+        self.k1, self.b = k1, b
+        self.n_docs = len(docs)
+        self.counts = [Counter(doc) for doc in docs]
+        self.doc_len = np.array([len(doc) for doc in docs], dtype=np.float64)
+        self.avgdl = float(self.doc_len.mean()) if self.n_docs else 0.0
+        self.df = Counter(term for counts in self.counts for term in counts)
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return float(np.log1p((self.n_docs - df + 0.5) / (df + 0.5)))
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        total = np.zeros(self.n_docs, dtype=np.float64)
+        if self.avgdl == 0:
+            return total
+        denominator_part = self.k1 * (1 - self.b + self.b * self.doc_len / self.avgdl)
+        for term in query:
+            tf = np.array([counts.get(term, 0) for counts in self.counts], dtype=np.float64)
+            total += self.idf(term) * tf * (self.k1 + 1) / (tf + denominator_part)
+        return total
+
+    def search(self, query: list[str], k: int) -> list[tuple[int, float]]:
+        s = self.scores(query)
+        best_first = np.argsort(-s)[:max(k, 0)]
+        return [(int(i), float(s[i])) for i in best_first if s[i] > 0]

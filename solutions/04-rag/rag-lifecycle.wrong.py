@@ -76,3 +76,15 @@ def reindex(conn: sqlite3.Connection, embedder, indexed_at: str) -> list[str]:
     for doc_id in todo:
         index_document(conn, embedder, doc_id, indexed_at)
     return todo
+
+# %% delete_impl  (one `with conn:` per statement: if the chunk delete fails, the tombstone is already committed and the chunks stay as ghosts)
+def delete_document(conn: sqlite3.Connection, doc_id: str, deleted_at: str) -> bool:
+    live = conn.execute("SELECT 1 FROM documents WHERE doc_id = ? AND deleted_at IS NULL", (doc_id,)).fetchone()
+    if live is None:
+        return False
+    with conn:
+        conn.execute("UPDATE documents SET content = NULL, content_hash = NULL, version = version + 1, "
+                     "updated_at = ?, deleted_at = ? WHERE doc_id = ?", (deleted_at, deleted_at, doc_id))
+    with conn:
+        conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+    return True

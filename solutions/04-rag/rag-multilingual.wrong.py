@@ -72,3 +72,16 @@ def recall_table(systems: dict, questions: list[dict], k: int) -> pd.DataFrame:
         by_group = scores.groupby([q["group"] for q in questions]).mean()
         rows[name] = [float(by_group[g]) for g in group_names] + [float(scores.mean())]
     return pd.DataFrame.from_dict(rows, orient="index", columns=group_names + ["all"])
+
+# %% detect_impl  (writes the Unicode ranges with an exclusive end, as range() would: the last syllable 힣 and the last jamo are not Hangul)
+def detect_language(text: str) -> str:
+    hangul = sum("\uac00" <= c < "\ud7a3" or "\u1100" <= c < "\u11ff" or "\u3130" <= c < "\u318f" for c in text)
+    latin = sum(("a" <= c <= "z") or ("A" <= c <= "Z") for c in text)
+    if hangul + latin == 0:
+        return "unknown"
+    share = hangul / (hangul + latin)
+    if share >= KO_AT_LEAST:
+        return "ko"
+    if share < EN_BELOW:
+        return "en"
+    return "mixed"
