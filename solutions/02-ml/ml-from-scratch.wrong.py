@@ -69,3 +69,18 @@ def precision_recall_f1(y_true, y_pred):
     recall = tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
     return float(precision), float(recall), float(f1)
+
+# %% split_impl  (compares the sum with ==, but 0.7 + 0.2 + 0.1 is 0.9999999999999999)
+def train_val_test_split(X, y, fractions=(0.6, 0.2, 0.2), seed=0):
+    X, y = np.asarray(X), np.asarray(y)
+    n = len(X)
+    if len(y) != n:
+        raise ValueError(f"X has {n} rows but y has {len(y)} labels")
+    if min(fractions) < 0 or sum(fractions) != 1:
+        raise ValueError(f"fractions must be >= 0 and add up to 1, got {fractions!r}")
+    n_val = int(n * fractions[1])
+    n_test = int(n * fractions[2])
+    n_train = n - n_val - n_test
+    shuffled = np.random.default_rng(seed).permutation(n)
+    parts = np.split(shuffled, [n_train, n_train + n_val])
+    return tuple((X[rows], y[rows]) for rows in parts)

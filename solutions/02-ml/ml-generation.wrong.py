@@ -46,3 +46,14 @@ def generate(model_fn, prompt_ids: torch.Tensor, n_new: int, context: int, tempe
         next_id = sample_next(logits[:, -1, :], temperature, top_k, generator)
         ids = torch.cat([ids, next_id.unsqueeze(1)], dim=1)
     return ids
+
+# %% sample_impl  (greedy as "the top-1 token": topk keeps no order among equal logits)
+def sample_next(logits: torch.Tensor, temperature: float = 1.0,
+                top_k: int | None = None,
+                generator: torch.Generator | None = None) -> torch.Tensor:
+    if temperature == 0:
+        return torch.topk(logits, 1, dim=-1).indices.squeeze(-1)
+    rows = logits.reshape(-1, logits.shape[-1])
+    probs = top_k_filter(apply_temperature(rows, temperature), top_k).softmax(dim=-1)
+    choice = torch.multinomial(probs, 1, generator=generator)
+    return choice.reshape(logits.shape[:-1])

