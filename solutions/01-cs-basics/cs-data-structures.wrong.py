@@ -51,3 +51,28 @@ class SlidingWindowLimiter:
             self._accepted.append(now)
             return True
         return False
+
+# %% lru_impl  (a list keeps the recency order: every answer is right, but list.remove scans the keys, so get and put are O(n), not O(1))
+class LRUCache:
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._data = {}
+        self._order = []
+
+    def get(self, key):
+        if key not in self._data:
+            return None
+        self._order.remove(key)
+        self._order.append(key)
+        return self._data[key]
+
+    def put(self, key, value) -> None:
+        if key in self._data:
+            self._order.remove(key)
+        self._data[key] = value
+        self._order.append(key)
+        if len(self._data) > self.capacity:
+            del self._data[self._order.pop(0)]
+
+    def __len__(self) -> int:
+        return len(self._data)

@@ -93,3 +93,49 @@ def test_drops_tag():
 def test_rejects_invalid_addresses(raw):
     with pytest.raises(Exception):
         normalize_email(raw)
+
+# %% settings_impl  (strips spaces only, .strip(" "): a value read from a file keeps its newline, so "8\n" still parses but "off\n" and "warning\t" are refused)
+def load_settings(env: Mapping[str, str]) -> Settings:
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip(" ")
+        return value or None
+
+    model_name = get("MODEL_NAME")
+    if model_name is None:
+        raise ConfigError("MODEL_NAME is required but not set")
+    settings = {"model_name": model_name}
+
+    raw = get("MAX_BATCH_SIZE")
+    if raw is not None:
+        try:
+            settings["max_batch_size"] = int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"MAX_BATCH_SIZE must be an integer >= 1, got {raw!r}") from exc
+        if settings["max_batch_size"] < 1:
+            raise ConfigError(f"MAX_BATCH_SIZE must be an integer >= 1, got {raw!r}")
+
+    raw = get("REQUEST_TIMEOUT_S")
+    if raw is not None:
+        try:
+            settings["request_timeout_s"] = float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"REQUEST_TIMEOUT_S must be a number > 0, got {raw!r}") from exc
+        if not settings["request_timeout_s"] > 0:
+            raise ConfigError(f"REQUEST_TIMEOUT_S must be a number > 0, got {raw!r}")
+
+    raw = get("ENABLE_CACHE")
+    if raw is not None:
+        flags = {"true": True, "1": True, "yes": True, "on": True,
+                 "false": False, "0": False, "no": False, "off": False}
+        if raw.lower() not in flags:
+            raise ConfigError(f"ENABLE_CACHE must be true/false, 1/0, yes/no or on/off, got {raw!r}")
+        settings["enable_cache"] = flags[raw.lower()]
+
+    raw = get("LOG_LEVEL")
+    if raw is not None:
+        if raw.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+        settings["log_level"] = raw.upper()
+
+    return Settings(**settings)
+    ### END SOLUTION
