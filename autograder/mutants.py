@@ -569,7 +569,6 @@ def run(*, only: str | None, changed: str | None, jobs: int, cell_timeout: int, 
         console, fresh: bool = False) -> int:  # noqa: ANN001 - a rich Console
     """`course verify --mutants`: make, grade and judge the mutants; update the results and docs."""
     import time
-    from concurrent.futures import ThreadPoolExecutor
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -589,34 +588,28 @@ def run(*, only: str | None, changed: str | None, jobs: int, cell_timeout: int, 
         raise CourseError(f"no exercise to mutate{f' for {only!r}' if only else ''} (the capstone is not mutated)")
     started = time.monotonic()
     plans: dict[str, list[CellPlan]] = {}
+    cell_budgets: dict[str, int] = {}  # per exercise: its cell time limit (grading.time_budget)
     for exercise in exercises:
         reference = read_source(exercise)
-        timeouts = grading.time_budget(reference, cell_timeout, 300)
-        plans[exercise.key] = plan_exercise(exercise, reference, child_timeout=max(10, timeouts[0] - 10))
+        cell_budgets[exercise.key] = grading.time_budget(reference, cell_timeout, 300)[0]
+        plans[exercise.key] = plan_exercise(exercise, reference,
+                                            child_timeout=max(10, cell_budgets[exercise.key] - 10))
     todo = [p for ps in plans.values() for p in ps if p.notebook is not None]
-    cache = None if fresh else runcache.RunCache()
-    results: dict[tuple[str, str], object] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    cache = runcache.RunCache(read=not fresh)  # --fresh: run all, store anew
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     n_mutants = sum(len(p.mutants) for p in todo)
-    try:
-        with sandbox.prestarted(jobs, runs=len(todo), memory_mb=memory_mb), Progress(*columns, console=console) as bar:
-            task = bar.add_task(f"Grading {n_mutants} mutants of {len(todo)} answer cells", total=n_mutants)
-            futures = {}
-            for plan in sorted(todo, key=lambda p: -len(p.mutants)):
-                cell_budget = grading.time_budget(read_source(plan.exercise), cell_timeout, 300)[0]
-                future = pool.submit(sandbox.run, plan.notebook, cell_timeout=cell_budget,
-                                     total_timeout=min(3600, 120 + cell_budget * (len(plan.mutants) + 2)),
-                                     memory_mb=memory_mb, cache=cache)
-                future.add_done_callback(lambda _, n=len(plan.mutants): bar.advance(task, n))
-                futures[(plan.exercise.key, plan.answer)] = future
-            results = {k: f.result() for k, f in futures.items()}
-    except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
-        sandbox.kill_all()
-        raise
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    with sandbox.job_pool(jobs, runs=len(todo), memory_mb=memory_mb) as pool, \
+            Progress(*columns, console=console) as bar:
+        task = bar.add_task(f"Grading {n_mutants} mutants of {len(todo)} answer cells", total=n_mutants)
+        futures = {}
+        for plan in sorted(todo, key=lambda p: -len(p.mutants)):
+            budget = cell_budgets[plan.exercise.key]
+            future = pool.submit(sandbox.run, plan.notebook, cell_timeout=budget,
+                                 total_timeout=min(3600, 120 + budget * (len(plan.mutants) + 2)),
+                                 memory_mb=memory_mb, cache=cache)
+            future.add_done_callback(lambda _, n=len(plan.mutants): bar.advance(task, n))
+            futures[(plan.exercise.key, plan.answer)] = future
+        results = {k: f.result() for k, f in futures.items()}
     seconds = time.monotonic() - started
     stored = load_results()
     failures = 0

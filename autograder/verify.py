@@ -265,7 +265,7 @@ def run(*, only: str | None, jobs: int, cell_timeout: int, total_timeout: int, m
     for v in verdicts:
         if v.runs:
             judge_exercise(v, {name: reports[(v.exercise.key, name)] for name in v.runs})
-    if cache is not None and cache.hits:
+    if cache.hits:
         console.print(f"{cache.hits} of {cache.hits + cache.misses} notebook runs reused from the run cache "
                       f"({runcache.CACHE_DIR}; --fresh runs everything)", highlight=False)
     whole = only is None and changed is None and (shard is None or parse_shard(shard)[0] == 1)
