@@ -41,9 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("workspace", help="copy new exercises into your workspace; never overwrites (learners)")
     p.add_argument("dir", type=Path, nargs="?", help="default: workspace/ in the course")
 
-    p = sub.add_parser("grade", help="grade SUBMISSIONS_DIR/<student>/<exercise>.ipynb (instructors)")
-    p.add_argument("submissions", type=Path)
-    p.add_argument("-o", "--out", type=Path, help="output directory (default: <SUBMISSIONS_DIR>-graded)")
+    p = sub.add_parser("grade", help="grade a class: SUBMISSIONS_DIR/<student>/<exercise>.ipynb or an LMS export "
+                                     "(instructors)")
+    p.add_argument("submissions", type=Path, metavar="EXPORT",
+                   help="a folder or .zip: <student>/ folders, nbgrader's submitted/, Canvas, Moodle or GitHub Classroom")
+    p.add_argument("--from", dest="layout", default="auto", choices=("auto", "course", "nbgrader", "canvas", "moodle",
+                                                                      "classroom"),
+                   help="the export's layout (default: detected from its names)")
+    p.add_argument("--gradebook", choices=("canvas", "moodle", "csv"),
+                   help="also write the file that LMS imports (canvas-gradebook.csv, moodle-grades-*.csv, gradebook.csv)")
+    p.add_argument("--assignment", metavar="COLUMN",
+                   help="the Canvas gradebook column, e.g. 'SQL lab (123456)' (default: the exercise name)")
+    p.add_argument("-o", "--out", type=Path, help="output directory (default: <EXPORT>-graded)")
     p.add_argument("-j", "--jobs", type=int, help="notebooks graded at once (default: CPUs, as memory allows)")
     p.add_argument("--fresh", action="store_true", help="grade everything again, ignoring the last run")
     p.add_argument("--unsandboxed", action="store_true",
@@ -123,10 +132,13 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
     if args.command == "grade":
         from . import grade
 
-        out = args.out or args.submissions.with_name(args.submissions.name + "-graded")
-        return grade.run(args.submissions, out, jobs=args.jobs, cell_timeout=args.cell_timeout,
+        src = args.submissions
+        stem = src.stem if src.suffix.lower() == ".zip" else src.name
+        out = args.out or src.with_name(stem + "-graded")
+        return grade.run(src, out, jobs=args.jobs, cell_timeout=args.cell_timeout,
                          total_timeout=args.total_timeout, memory_mb=args.memory_mb, fresh=args.fresh,
-                         console=console, unsandboxed=args.unsandboxed)
+                         console=console, unsandboxed=args.unsandboxed, layout=args.layout,
+                         gradebook=args.gradebook, assignment=args.assignment)
     if args.command == "book":
         from . import book
 

@@ -1,6 +1,7 @@
-"""`course grade SUBMISSIONS_DIR`: an instructor grades a whole class.
+"""`course grade EXPORT`: an instructor grades a whole class.
 
-SUBMISSIONS_DIR/<student>/<exercise>.ipynb -> OUT/grades.csv and OUT/feedback/<student>/<exercise>.html.
+EXPORT (SUBMISSIONS_DIR/<student>/<exercise>.ipynb, or an LMS export: see lms.py) -> OUT/grades.csv,
+OUT/feedback/<student>/<exercise>.html, OUT/feedback.zip, OUT/summary.html, OUT/intake.csv.
 Submitted files are only read. Every submission is graded in its own process and kernel; one
 that cannot be graded becomes an error row with the reason, and the run goes on.
 """
@@ -13,6 +14,7 @@ import html
 import io
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -38,17 +40,12 @@ STATE_NAME = ".grading-state.json"  # what was graded, by fingerprint: lets a re
 class Submission:
     student: str
     path: Path
+    name: str = ""  # the exercise its name in the export gives (default: the file's name)
+    key: str = ""  # unique in the class: <student>/<its path in the export>
 
-
-def find_submissions(root: Path) -> list[Submission]:
-    if not root.is_dir():
-        raise CourseError(f"{root} is not a directory (expected SUBMISSIONS_DIR/<student>/<exercise>.ipynb)")
-    found = []
-    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for path in sorted(student_dir.rglob("*.ipynb")):
-            if ".ipynb_checkpoints" not in path.parts:
-                found.append(Submission(student_dir.name, path))
-    return found
+    def __post_init__(self) -> None:
+        self.name = self.name or self.path.stem
+        self.key = self.key or f"{self.student}/{self.path.name}"
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -132,7 +129,7 @@ class Grader:
         try:
             return self._grade(sub)
         except Exception as exc:  # noqa: BLE001 - one bad submission must not stop the class
-            return grading.Report(exercise=sub.path.stem, sandboxed=self.limits["sandboxed"],
+            return grading.Report(exercise=sub.name, sandboxed=self.limits["sandboxed"],
                                   error=f"the grader failed on this notebook ({type(exc).__name__}: {exc}); "
                                         "please report it")
 
@@ -140,13 +137,13 @@ class Grader:
         try:
             notebook = read_submission(sub.path)
         except CourseError as exc:
-            exercise = find_exercise(sub.path.stem)
+            exercise = find_exercise(sub.name)
             if exercise is None:
-                return grading.Report(exercise=sub.path.stem, error=str(exc))
+                return grading.Report(exercise=sub.name, error=str(exc))
             return grading.not_gradable(self.reference(exercise), exercise.key, str(exc))
-        exercise = find_exercise(exercise_key_of(notebook) or "") or find_exercise(sub.path.stem)
+        exercise = find_exercise(exercise_key_of(notebook) or "") or find_exercise(sub.name)
         if exercise is None:
-            return grading.Report(exercise=sub.path.stem,
+            return grading.Report(exercise=sub.name,
                                   error=f"{sub.path.name} is not a course exercise (unknown name and no course metadata)")
         return grading.grade(self.reference(exercise), notebook, exercise.key, **self.limits, cache=self.cache)
 
@@ -167,7 +164,7 @@ def grader_fingerprint(limits: dict) -> str:
 def fingerprint(sub: Submission, grader_print: str = "") -> str:
     """Changes when the submission, its exercise's source or the grader changes: then it is graded again."""
     digest = hashlib.sha256(sub.path.read_bytes() + grader_print.encode())
-    exercise = find_exercise(sub.path.stem)
+    exercise = find_exercise(sub.name)
     if exercise is not None and exercise.source.exists():
         digest.update(exercise.source.read_bytes())
     try:  # a renamed file is found by its metadata; fold that exercise in too
@@ -188,7 +185,7 @@ def grade_all(todo, pool, grader, reports, state, out_dir, save, progress) -> No
         report = future.result()
         reports[key] = (sub.student, report)
         state[key] = {"fingerprint": print_key, "report": asdict(report)}
-        atomic_write(out_dir / "feedback" / sub.student / f"{sub.path.stem}.html", feedback_html(sub.student, report))
+        atomic_write(out_dir / "feedback" / sub.student / f"{sub.name}.html", feedback_html(sub.student, report))
         save()  # after every notebook: a crash loses at most the ones in flight
         status = "[red]error[/red]" if report.error else f"{report.score:g}/{report.max_score:g}"
         flagged = " [magenta]flagged[/magenta]" if report.flags else ""
@@ -214,11 +211,48 @@ Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf 
 and run again, or pass --unsandboxed to grade anyway (every row of grades.csv is then marked)."""
 
 
+def hidden_folders(source: Path, out_dir: Path) -> tuple[Path, ...]:
+    """What kernels must never see: the export (a zip's folder too) and the grader's output."""
+    folders = [out_dir.resolve()]
+    if source.is_dir():
+        folders.append(source.resolve())
+    elif source.parent.resolve() not in sandbox.readable_paths():  # the folder the zip was saved in
+        folders.append(source.parent.resolve())
+    return tuple(folders)
+
+
 def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, total_timeout: int,
-        memory_mb: int, fresh: bool, console: Console, unsandboxed: bool = False) -> int:
-    submissions = find_submissions(submissions_dir)
+        memory_mb: int, fresh: bool, console: Console, unsandboxed: bool = False, layout: str = "auto",
+        gradebook: str | None = None, assignment: str | None = None) -> int:
+    from . import lms
+
+    if out_dir.resolve() == submissions_dir.resolve() or submissions_dir.resolve() in out_dir.resolve().parents:
+        raise CourseError(f"the output folder {out_dir} is inside the submissions: choose another with -o")
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        export = lms.read_export(submissions_dir, out_dir, layout)
+        lms.check_gradebook(gradebook, export)
+    except CourseError:
+        if created:  # a failed start leaves nothing behind
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    intake_notes = lms.keep_newest(export.entries)
+    atomic_write(out_dir / "intake.csv", lms.intake_csv(export))
+    skipped = [e for e in export.entries if e.status and not e.status.startswith("superseded")]
+    console.print(f"Read {submissions_dir} as a {export.kind} export: {len(export.graded)} notebook(s) to grade, "
+                  f"{len(skipped)} file(s) skipped (list: {out_dir / 'intake.csv'})", highlight=False)
+    for entry in skipped:
+        console.print(f"  [yellow]skipped[/yellow] {entry.source}: {entry.status.removeprefix('skipped: ')}",
+                      highlight=False)
+    for note in intake_notes:
+        console.print(f"  [yellow]two or more files[/yellow] {note}", highlight=False)
+    submissions = [Submission(e.student, e.path, name=e.name, key=f"{e.student}/{e.source}")
+                   for e in export.graded]
+    by_key = {sub.key: entry for sub, entry in zip(submissions, export.graded)}
     if not submissions:
-        raise CourseError(f"no notebooks found under {submissions_dir}/<student>/")
+        raise CourseError(f"no notebooks to grade in {submissions_dir} (read as a {export.kind} export; "
+                          f"--from names another layout: {', '.join(lms.LAYOUTS)})")
     sandboxed = sandbox.bwrap_works()
     if not sandboxed and not unsandboxed:
         raise CourseError(NO_SANDBOX)
@@ -226,7 +260,7 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
         console.print("[yellow]warning:[/yellow] grading WITHOUT a sandbox (--unsandboxed): every row is marked.")
     # Kernels never see the class's submissions or the grader's output folder.
     grader = Grader(cell_timeout=cell_timeout, total_timeout=total_timeout, memory_mb=memory_mb,
-                    hide=(submissions_dir.resolve(), out_dir.resolve()), sandbox=sandboxed,
+                    hide=hidden_folders(submissions_dir, out_dir), sandbox=sandboxed,
                     cache=None if fresh else runcache.RunCache())
     grader_print = grader_fingerprint({**grader.limits, "hide": ""})
     state_path = out_dir / STATE_NAME
@@ -234,7 +268,7 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
     reports: dict[str, tuple[str, grading.Report]] = {}
     todo = []
     for sub in submissions:
-        key = f"{sub.student}/{sub.path.relative_to(submissions_dir / sub.student)}"
+        key = sub.key
         print_key = fingerprint(sub, grader_print)
         saved = state.get(key)
         if saved and saved.get("fingerprint") == print_key:
@@ -282,5 +316,19 @@ def run(submissions_dir: Path, out_dir: Path, *, jobs: int, cell_timeout: int, t
         summary.add_row(student, report.exercise.split("/")[-1], f"{report.score:g}/{report.max_score:g}",
                         report.error, "[magenta]" + "; ".join(report.flags) + "[/magenta]" if report.flags else "")
     console.print(summary)
-    console.print(f"Wrote {csv_path} and feedback in {out_dir / 'feedback'}", highlight=False)
+    results = [lms.Result(by_key[key], report.exercise.split("/")[-1], report.score, report.max_score, report.error,
+                          list(report.flags), [t.task for t in report.tasks if not t.passed])
+               for key, (student, report) in reports.items()]
+    written = [csv_path]
+    for name, text in (lms.gradebook(gradebook, results, assignment) if gradebook else {}).items():
+        atomic_write(out_dir / name, text)
+        written.append(out_dir / name)
+    atomic_write(out_dir / "summary.html", lms.summary_html(export.kind, results, intake_notes))
+    feedback = lms.feedback_zip(export.kind, results, out_dir / "feedback")
+    tmp = out_dir / ".feedback.zip.part"
+    tmp.write_bytes(feedback)
+    os.replace(tmp, out_dir / "feedback.zip")
+    written += [out_dir / "summary.html", out_dir / "intake.csv"]
+    console.print(f"Wrote {', '.join(str(p) for p in written)}; feedback pages in {out_dir / 'feedback'} "
+                  f"and, named for the LMS to return them, {out_dir / 'feedback.zip'}", highlight=False)
     return 0
