@@ -77,6 +77,17 @@ def assert_summary(out: Path, graded: int) -> None:
     assert "Tasks failed" in page and "Flagged for review" in page
 
 
+def grade_export(tmp_path: Path, export: Path, *args, out: Path | None = None):
+    """`course grade EXPORT ARGS -j 2`, which must succeed and write nothing outside its output folder."""
+    flags = ["-o", out] if out else []
+    out = out or export.with_name((export.stem if export.suffix == ".zip" else export.name) + "-graded")
+    before = tree(tmp_path)
+    result = course("grade", export, *args, *flags, "-j", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert tree(tmp_path, skip=out) == before, "nothing outside the output folder changes"
+    return result, out
+
+
 # -- fixtures: one export of each kind ---------------------------------------------------------------------
 
 
@@ -218,12 +229,8 @@ def test_the_output_folder_may_not_be_inside_the_export(tmp_path, solved_nb, rel
 def test_canvas_zip_end_to_end(tmp_path, exercise, solved_nb, released_nb):
     outside = tmp_path / "planted.ipynb"
     archive = canvas_zip(tmp_path / "submissions.zip", solved_nb, released_nb, outside)
-    before = tree(tmp_path)
     column = "Data structures (4242)"
-    result = course("grade", archive, "--gradebook", "canvas", "--assignment", column, "-j", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = tmp_path / "submissions-graded"
-    assert tree(tmp_path, skip=out) == before, "nothing outside the output folder changes"
+    result, out = grade_export(tmp_path, archive, "--gradebook", "canvas", "--assignment", column)
     assert not outside.exists()
     assert "Read" in result.stdout and "canvas export" in result.stdout and "skipped" in result.stdout
     assert "leads outside the export" in result.stdout  # every skipped file says why, on screen too
@@ -255,11 +262,7 @@ def test_canvas_zip_end_to_end(tmp_path, exercise, solved_nb, released_nb):
 
 def test_moodle_folder_end_to_end(tmp_path, exercise, solved_nb, released_nb):
     moodle = moodle_folder(tmp_path / "moodle", solved_nb, released_nb)
-    before = tree(tmp_path)
-    result = course("grade", moodle, "--gradebook", "moodle", "-j", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = tmp_path / "moodle-graded"
-    assert tree(tmp_path, skip=out) == before
+    result, out = grade_export(tmp_path, moodle, "--gradebook", "moodle")
     assert "two or more files" in result.stdout
     assert totals(out) == {"Ana Kim_101": 8, "Ben Lee_102": 0}  # Ben's newer file is the blank one
 
@@ -284,11 +287,7 @@ def test_moodle_folder_end_to_end(tmp_path, exercise, solved_nb, released_nb):
 
 def test_classroom_repositories_end_to_end(tmp_path, exercise, solved_nb, released_nb):
     repos = classroom_folder(tmp_path / "ds-lab-submissions", solved_nb, released_nb)
-    before = tree(tmp_path)
-    result = course("grade", repos, "--gradebook", "csv", "-j", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = tmp_path / "ds-lab-submissions-graded"
-    assert tree(tmp_path, skip=out) == before
+    result, out = grade_export(tmp_path, repos, "--gradebook", "csv")
     assert totals(out) == {"anakim": 8, "benlee": 0}  # the username after the assignment's prefix
     assert "not named for a course exercise" in intake(out)["ds-lab-benlee/scratch.ipynb"]
     assert not any(".git" in name for name in intake(out))
@@ -301,11 +300,7 @@ def test_classroom_repositories_end_to_end(tmp_path, exercise, solved_nb, releas
 
 def test_nbgrader_submitted_end_to_end(tmp_path, exercise, solved_nb, released_nb):
     course_dir = nbgrader_folder(tmp_path / "course-dir", solved_nb, released_nb)
-    before = tree(tmp_path)
-    result = course("grade", course_dir, "-o", tmp_path / "graded", "-j", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = tmp_path / "graded"
-    assert tree(tmp_path, skip=out) == before
+    result, out = grade_export(tmp_path, course_dir, out=tmp_path / "graded")
     assert totals(out) == {"ana": 8, "ben": 0}
     assert "0 file(s) skipped" in result.stdout  # nbgrader's own timestamp.txt is not a submission
     assert_feedback_is_safe(out, exercise, {f"ana/{EX}.html", f"ben/{EX}.html"})
