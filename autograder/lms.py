@@ -449,7 +449,7 @@ def _plots(results: list[Result]) -> str:
     for r in results:
         for task in r.failed:
             failed[task] = failed.get(task, 0) + 1
-    fig, axes = plt.subplots(1, 2, figsize=(9, 2.8))
+    fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), layout="constrained")
     axes[0].hist(percents, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01], color="#4c72b0", edgecolor="white")
     axes[0].set(title="Scores", xlabel="% of the points", ylabel="submissions", xlim=(0, 100))
     axes[0].yaxis.get_major_locator().set_params(integer=True)

@@ -16,7 +16,7 @@ from autograder import nbgrader_export
 from autograder.paths import MODULES, all_exercises
 
 # One exercise per module, the quickest of each to run.
-PICKS = ("cs-sql", "ml-numpy", "llm-prompting", "rag-chunking", "ops-pipeline", "serve-cache", "capstone-rag-api")
+PICKS = ("cs-sql", "ml-numpy", "llm-safety", "rag-chunking", "ops-pipeline", "serve-cache", "capstone-rag-api")
 BIN = Path(sys.executable).parent
 
 
