@@ -5,7 +5,8 @@
   course     EXPORT/<student>/<exercise>.ipynb (any depth below the student's folder)
   nbgrader   EXPORT/submitted/<student>/<assignment>/<exercise>.ipynb (or EXPORT is `submitted/`)
   canvas     flat files `<login>_[LATE_]<userid>_<submissionid>_<exercise>[-N].ipynb`, a folder or a zip
-  moodle     "Download all submissions": a folder (or zip) per participant, `<Full name>_<id>_assignsubmission_file_`
+  moodle     "Download all submissions": a folder per participant, `<Full name>_<id>_assignsubmission_file_`
+             (or, downloaded without folders, files with that prefix), a folder or a zip
   classroom  GitHub Classroom: a folder of cloned repositories `<assignment>-<username>/`, notebooks found
              by exercise name anywhere in each repository
 
@@ -45,6 +46,8 @@ MAX_EXPORT_BYTES = 4 * 2**30  # a zip whose notebooks add up to more is refused 
 
 CANVAS_NAME = re.compile(r"^(?P<login>[^_]+)_(?P<late>LATE_)?(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$")
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$")
+# "Download submissions in folders" off: flat files, the same prefix then the file's own name
+MOODLE_FILE = re.compile(r"^(?P<name>.+)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$")
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")  # then one column per assignment
 MOODLE_COLUMNS = ("Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade", "Grade can be changed",
                   "Last modified (submission)", "Last modified (grade)", "Feedback comments")
@@ -159,6 +162,16 @@ def read_moodle(root: Path) -> list[Entry]:
     entries = []
     for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
         match = MOODLE_FOLDER.match(folder.name) if folder.is_dir() else None
+        flat = MOODLE_FILE.match(folder.name) if not folder.is_dir() else None
+        if flat:
+            student = f"{flat['name']}_{flat['pid']}"
+            ids = dict(full_name=flat["name"], participant=flat["pid"])
+            if folder.suffix != ".ipynb":
+                entries.append(_not_a_notebook(root, folder, student))
+            else:
+                entries.append(Entry(folder.name, folder, student=student, ids=ids, order=(_mtime(folder),),
+                                     exercise=exercise_from(Path(flat["file"]).stem)[0]))
+            continue
         if not match:
             entries.append(Entry(folder.name, folder, status="skipped: not a Moodle participant folder "
                                                               "(<Full name>_<id>_assignsubmission_file_)"))
@@ -200,6 +213,8 @@ def detect(root: Path) -> str:
         return "nbgrader"
     top = [p for p in root.iterdir() if not p.name.startswith(".")]
     files, folders = [p for p in top if p.is_file()], [p for p in top if p.is_dir()]
+    if any(MOODLE_FILE.match(p.name) for p in files):
+        return "moodle"
     if any(CANVAS_NAME.match(p.name) for p in files):
         return "canvas"
     if folders and sum(bool(MOODLE_FOLDER.match(p.name)) for p in folders) * 2 > len(folders):
@@ -305,8 +320,9 @@ def read_export(source: Path, out_dir: Path, kind: str = "auto") -> Export:
         root = out_dir / EXPORT_DIR / source.stem
         skipped = extract(source, root)
         inner = [p for p in root.iterdir() if not p.name.startswith(".")]
+        named = (CANVAS_NAME, MOODLE_FILE)
         if len(inner) == 1 and inner[0].is_dir() and not MOODLE_FOLDER.match(inner[0].name) and any(
-                p.is_dir() or CANVAS_NAME.match(p.name) for p in inner[0].iterdir()):
+                p.is_dir() or any(r.match(p.name) for r in named) for p in inner[0].iterdir()):
             root = inner[0]  # a zip of the export's folder, not of one student's
     if kind == "auto":
         kind = detect(root)

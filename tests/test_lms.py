@@ -164,6 +164,26 @@ def test_each_export_kind_is_detected_from_its_names(tmp_path, solved_nb, releas
         lms.detect(tmp_path / "loose")
 
 
+def test_moodle_downloaded_without_folders_is_read_too(tmp_path, solved_nb, released_nb):
+    flat = tmp_path / "flat-moodle"
+    write_nb(flat / f"Ana Kim_101_assignsubmission_file_{EX}.ipynb", solved_nb)
+    write_nb(flat / f"Ben Lee_102_assignsubmission_file_{EX}-2.ipynb", released_nb)
+    (flat / "Cho Park_103_assignsubmission_onlinetext_onlinetext.html").write_text("<p>hi</p>", encoding="utf-8")
+    assert lms.detect(flat) == "moodle"
+    export = lms.read_export(flat, tmp_path / "out")
+    graded = {(e.student, e.exercise, e.ids["participant"]) for e in export.graded}
+    assert graded == {("Ana Kim_101", EX, "101"), ("Ben Lee_102", EX, "102")}
+    skipped = [e for e in export.entries if e.status]
+    assert [(e.student, "not a notebook" in e.status) for e in skipped] == [("Cho Park_103", True)]
+
+    archive = tmp_path / "moodle.zip"  # the same, zipped inside the folder it was saved in
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(flat.iterdir()):
+            zf.write(path, f"flat-moodle/{path.name}")
+    export = lms.read_export(archive, tmp_path / "out2")
+    assert export.kind == "moodle" and {e.student for e in export.graded} == {"Ana Kim_101", "Ben Lee_102"}
+
+
 def test_exercise_and_resubmission_come_from_the_file_name():
     assert lms.exercise_from(EX) == (EX, 0)
     assert lms.exercise_from(f"{EX}-1") == (EX, 1)
